@@ -1,0 +1,173 @@
+// Package api serves Carrel's HTTP API: the Figshare-compatible REST API v2,
+// the upload service of Figshare's file upload flow, and health checks.
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"carrel/app"
+	"carrel/app/catalog"
+	"carrel/storage"
+)
+
+// Catalog is what the API needs of the metadata store.
+type Catalog interface {
+	AccountByTokenHash(ctx context.Context, hash string) (*app.Account, error)
+	Account(ctx context.Context, id int64) (*app.Account, error)
+
+	ItemTypes(ctx context.Context) ([]app.ItemType, error)
+	Licenses(ctx context.Context) ([]app.License, error)
+	Categories(ctx context.Context) ([]app.Category, error)
+
+	CreateItem(ctx context.Context, accountID, groupID int64, md app.Metadata) (*app.Item, error)
+	Item(ctx context.Context, id int64) (*app.Item, error)
+	UpdateDraft(ctx context.Context, id int64, md app.Metadata) (*app.Item, error)
+	DeleteItem(ctx context.Context, id int64) ([]string, error)
+	ListItems(ctx context.Context, f catalog.ItemFilter) ([]catalog.Listed, error)
+	Publish(ctx context.Context, id int64) (*app.Version, error)
+	Version(ctx context.Context, itemID int64, number int) (*app.Version, error)
+	Versions(ctx context.Context, itemID int64) ([]app.Version, error)
+
+	CreateFile(ctx context.Context, f *app.File, quota int64) error
+	File(ctx context.Context, id int64) (*app.File, error)
+	FileByUploadToken(ctx context.Context, token string) (*app.File, error)
+	DraftFiles(ctx context.Context, itemID int64) ([]app.File, error)
+	InPublishedVersion(ctx context.Context, fileID int64) (bool, error)
+	FileInPublicVersion(ctx context.Context, fileID int64) (int64, int, error)
+	DoneParts(ctx context.Context, fileID int64) (map[int]bool, error)
+	MarkPartDone(ctx context.Context, fileID int64, partNo int) error
+	ResetPart(ctx context.Context, fileID int64, partNo int) error
+	FinishFile(ctx context.Context, f *app.File) error
+	RemoveDraftFile(ctx context.Context, f *app.File) (string, error)
+
+	Ping(ctx context.Context) error
+}
+
+// Config is the part of Carrel's configuration the API uses.
+type Config struct {
+	BaseURL      string // public URL of the site, e.g. https://data.example.edu; empty = from the request
+	MaxFileSize  int64  // bytes; larger files are refused with 413
+	DefaultQuota int64  // bytes per account when the account sets none; 0 = unlimited
+	MaxBodyBytes int64  // JSON request bodies
+}
+
+// Server is the API's HTTP handler.
+type Server struct {
+	cfg    Config
+	cat    Catalog
+	blobs  storage.Backend
+	log    *slog.Logger
+	mux    *http.ServeMux
+	parts  partLocks
+	vc     vocabCache
+}
+
+// New returns a Server.
+func New(cfg Config, cat Catalog, blobs storage.Backend, log *slog.Logger) *Server {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 4 << 20
+	}
+	s := &Server{cfg: cfg, cat: cat, blobs: blobs, log: log, mux: http.NewServeMux(), parts: partLocks{held: map[partKey]bool{}}}
+	s.routes()
+	return s
+}
+
+// Handler returns the server's handler with its middleware.
+func (s *Server) Handler() http.Handler { return s.withRequestLog(s.mux) }
+
+// Mux exposes the route table so that other HTTP packages can add theirs.
+func (s *Server) Mux() *http.ServeMux { return s.mux }
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	m.HandleFunc("GET /readyz", s.handleReady)
+
+	m.HandleFunc("GET /v2/item_types", s.handleItemTypes)
+	m.HandleFunc("GET /v2/licenses", s.handleLicenses)
+	m.HandleFunc("GET /v2/categories", s.handleCategories)
+
+	m.HandleFunc("GET /v2/articles", s.handlePublicList)
+	m.HandleFunc("GET /v2/articles/{id}", s.handlePublicArticle)
+	m.HandleFunc("GET /v2/articles/{id}/versions", s.handlePublicVersions)
+	m.HandleFunc("GET /v2/articles/{id}/versions/{v}", s.handlePublicVersion)
+	m.HandleFunc("GET /v2/articles/{id}/versions/{v}/files", s.handlePublicVersionFiles)
+	m.HandleFunc("GET /v2/articles/{id}/versions/{v}/download", s.handlePublicVersionZip)
+	m.HandleFunc("GET /v2/articles/{id}/files", s.handlePublicFiles)
+	m.HandleFunc("GET /v2/articles/{id}/files/{fid}", s.handlePublicFile)
+	m.HandleFunc("GET /v2/articles/{id}/download", s.handlePublicZip)
+	m.HandleFunc("GET /v2/file/download/{fid}", s.handleFileDownload)
+
+	m.HandleFunc("GET /v2/account/articles", s.authed(s.handleOwnList))
+	m.HandleFunc("POST /v2/account/articles", s.authed(s.handleCreate))
+	m.HandleFunc("GET /v2/account/articles/{id}", s.authed(s.handleOwnArticle))
+	m.HandleFunc("PUT /v2/account/articles/{id}", s.authed(s.handleUpdate))
+	m.HandleFunc("PATCH /v2/account/articles/{id}", s.authed(s.handleUpdate))
+	m.HandleFunc("DELETE /v2/account/articles/{id}", s.authed(s.handleDelete))
+	m.HandleFunc("POST /v2/account/articles/{id}/publish", s.authed(s.handlePublish))
+	m.HandleFunc("GET /v2/account/articles/{id}/download", s.authed(s.handleOwnZip))
+	m.HandleFunc("GET /v2/account/articles/{id}/files", s.authed(s.handleOwnFiles))
+	m.HandleFunc("POST /v2/account/articles/{id}/files", s.authed(s.handleFileCreate))
+	m.HandleFunc("GET /v2/account/articles/{id}/files/{fid}", s.authed(s.handleOwnFile))
+	m.HandleFunc("POST /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileComplete))
+	m.HandleFunc("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
+
+	m.HandleFunc("GET /upload/{token}", s.handleUploadInfo)
+	m.HandleFunc("PUT /upload/{token}/{part}", s.handlePartPut)
+	m.HandleFunc("DELETE /upload/{token}/{part}", s.handlePartReset)
+
+	m.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, app.Errorf(app.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
+	})
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.cat.Ping(ctx); err != nil {
+		s.log.Error("readiness: catalog", "err", err)
+		http.Error(w, "catalog unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// partKey names one part of one upload.
+type partKey struct {
+	file int64
+	part int
+}
+
+// partLocks marks parts being written, so a concurrent PUT of the same part
+// is told to retry instead of racing the first.
+type partLocks struct {
+	mu   sync.Mutex
+	held map[partKey]bool
+}
+
+func (l *partLocks) lock(k partKey) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.held[k] {
+		return false
+	}
+	l.held[k] = true
+	return true
+}
+
+func (l *partLocks) unlock(k partKey) {
+	l.mu.Lock()
+	delete(l.held, k)
+	l.mu.Unlock()
+}
+
+func (l *partLocks) locked(k partKey) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.held[k]
+}

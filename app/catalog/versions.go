@@ -1,0 +1,124 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"carrel/app"
+)
+
+// Publish freezes an item's draft and files into its next version. It
+// answers EUNPROCESSABLE naming every missing field, or naming files that
+// are unfinished or failed verification. Publishing an unchanged draft
+// makes no new version and returns the latest one.
+func (db *DB) Publish(ctx context.Context, id int64) (*app.Version, error) {
+	var number int
+	err := db.change(ctx, func() int64 { return id }, func(tx *sql.Tx) error {
+		it, err := scanItem(tx.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ?`, id))
+		if err != nil {
+			return notFound(err, "item %d not found", id)
+		}
+		if it.Status == app.StatusWithdrawn {
+			return app.Errorf(app.ECONFLICT, "item %d has been withdrawn", id)
+		}
+		if it.Version > 0 && !it.DraftChanged {
+			number = it.Version
+			return nil
+		}
+		if missing := it.Draft.MissingForPublish(); len(missing) > 0 {
+			return app.Errorf(app.EUNPROCESSABLE, "cannot publish: missing %s", strings.Join(missing, ", "))
+		}
+		var bad []string
+		rows, err := tx.QueryContext(ctx, `SELECT id, name, status FROM files WHERE item_id = ? AND in_draft = 1 AND status != 'available' ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var fid int64
+			var name, status string
+			if err := rows.Scan(&fid, &name, &status); err != nil {
+				rows.Close()
+				return err
+			}
+			what := "is not complete"
+			if status == string(app.FileError) {
+				what = "failed verification; delete it and upload it again"
+			}
+			bad = append(bad, fmt.Sprintf("file %d (%s) %s", fid, name, what))
+		}
+		rows.Close()
+		if len(bad) > 0 {
+			return app.Errorf(app.EUNPROCESSABLE, "cannot publish: %s", strings.Join(bad, "; "))
+		}
+		number = it.Version + 1
+		now := db.stamp()
+		body, err := json.Marshal(it.Draft)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO versions (item_id, version, metadata, published_at) VALUES (?, ?, ?, ?)`,
+			id, number, string(body), now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO version_files (item_id, version, file_id, position)
+			SELECT ?, ?, id, row_number() OVER (ORDER BY id) FROM files WHERE item_id = ? AND in_draft = 1`, id, number, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE items SET status = 'public', curation_status = 'approved', version = ?, draft_changed = 0,
+			modified_at = ?, published_at = CASE WHEN published_at = '' THEN ? ELSE published_at END,
+			pub_type = ?, pub_doi = ?, pub_handle = ?, pub_resource_doi = ?, pub_at = ? WHERE id = ?`,
+			number, now, now, it.Draft.ItemType, it.Draft.DOI, it.Draft.Handle, it.Draft.ResourceDOI, now, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Version(ctx, id, number)
+}
+
+// Version returns a published version with its files. ENOTFOUND if none.
+func (db *DB) Version(ctx context.Context, itemID int64, number int) (*app.Version, error) {
+	var body, at string
+	err := db.read.QueryRowContext(ctx, `SELECT metadata, published_at FROM versions WHERE item_id = ? AND version = ?`, itemID, number).Scan(&body, &at)
+	if err != nil {
+		return nil, notFound(err, "version %d of item %d not found", number, itemID)
+	}
+	v := &app.Version{ItemID: itemID, Number: number, Published: parseTime(at)}
+	if err := json.Unmarshal([]byte(body), &v.Metadata); err != nil {
+		return nil, app.Internal(err, "decode version")
+	}
+	v.Files, err = db.files(ctx, `SELECT `+prefixed("f.", fileColumns)+` FROM version_files vf JOIN files f ON f.id = vf.file_id
+		WHERE vf.item_id = ? AND vf.version = ? ORDER BY vf.position`, itemID, number)
+	return v, err
+}
+
+// Versions lists the numbers and dates of an item's published versions.
+func (db *DB) Versions(ctx context.Context, itemID int64) ([]app.Version, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT version, published_at FROM versions WHERE item_id = ? ORDER BY version`, itemID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []app.Version
+	for rows.Next() {
+		v := app.Version{ItemID: itemID}
+		var at string
+		if err := rows.Scan(&v.Number, &at); err != nil {
+			return nil, translate(err)
+		}
+		v.Published = parseTime(at)
+		out = append(out, v)
+	}
+	return out, translate(rows.Err())
+}
+
+// FileInPublicVersion reports the newest published version of a public item
+// that holds the file, or ENOTFOUND if no public version does.
+func (db *DB) FileInPublicVersion(ctx context.Context, fileID int64) (itemID int64, version int, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT vf.item_id, max(vf.version) FROM version_files vf JOIN items i ON i.id = vf.item_id
+		WHERE vf.file_id = ? AND i.status = 'public' GROUP BY vf.item_id`, fileID).Scan(&itemID, &version)
+	return itemID, version, notFound(err, "file %d not found", fileID)
+}
