@@ -1,0 +1,137 @@
+package s3
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+)
+
+// Fixed root credentials of the throwaway test server.
+const (
+	minioUser     = "carrel-test"
+	minioPassword = "carrel-test-secret"
+)
+
+// minioServer is a MinIO server run for the duration of one test.
+type minioServer struct {
+	Endpoint string
+	Bucket   string
+}
+
+// startMinio runs `minio server` on a free local port with a temporary data
+// directory and one bucket, and stops it when t's test ends. It finds the
+// binary via $CARREL_MINIO, defaulting to .cache/bin/minio in the repository
+// (made by scripts/minio.sh). If there is none it fails the test when $CI is
+// set, where a missing service is a broken build, and skips it otherwise.
+func startMinio(t *testing.T) minioServer {
+	t.Helper()
+	bin := os.Getenv("CARREL_MINIO")
+	if bin == "" {
+		bin = filepath.Join(repoRoot(t), ".cache", "bin", "minio")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		msg := fmt.Sprintf("no MinIO server binary at %s (%v): run scripts/minio.sh or set CARREL_MINIO", bin, err)
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	addr, console := freeAddr(t), freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "server", "--quiet", "--address", addr, "--console-address", console, t.TempDir())
+	cmd.Env = append(os.Environ(),
+		"MINIO_ROOT_USER="+minioUser,
+		"MINIO_ROOT_PASSWORD="+minioPassword,
+		"MINIO_BROWSER=off",
+		"MINIO_UPDATE=off",
+	)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cancel()
+		<-exited
+	})
+	waitLive(t, "http://"+addr+"/minio/health/live", exited, &out)
+
+	srv := minioServer{Endpoint: addr, Bucket: "carrel-test"}
+	client, err := minio.New(addr, &minio.Options{Creds: credentials.NewStaticV4(minioUser, minioPassword, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.MakeBucket(context.Background(), srv.Bucket, minio.MakeBucketOptions{}); err != nil {
+		t.Fatalf("creating bucket: %v", err)
+	}
+	return srv
+}
+
+// waitLive polls url until it answers 200, the server exits or 60s pass.
+func waitLive(t *testing.T, url string, exited <-chan error, out fmt.Stringer) {
+	t.Helper()
+	deadline := time.After(60 * time.Second)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("minio exited before it was live: %v\n%s", err, out)
+		case <-deadline:
+			t.Fatalf("minio not live at %s after 60s\n%s", url, out)
+		case <-tick.C:
+		}
+	}
+}
+
+// freeAddr returns a 127.0.0.1 address with a port nobody listens on now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// repoRoot returns the directory holding go.mod above the test's directory.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		} else if !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+}
