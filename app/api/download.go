@@ -126,7 +126,9 @@ func (s *Server) handlePublicZip(w http.ResponseWriter, r *http.Request) {
 	s.writeZip(w, r, fmt.Sprintf("%s_%d_v%d", slug(ver.Metadata.Title), it.ID, ver.Number), ver.Files)
 }
 
-func (s *Server) handlePublicVersionZip(w http.ResponseWriter, r *http.Request) { s.handlePublicZip(w, r) }
+func (s *Server) handlePublicVersionZip(w http.ResponseWriter, r *http.Request) {
+	s.handlePublicZip(w, r)
+}
 
 func (s *Server) handleOwnZip(w http.ResponseWriter, r *http.Request) {
 	it, err := s.ownItem(r)
@@ -197,4 +199,3 @@ func (s *Server) zipFile(r *http.Request, zw *zip.Writer, f *app.File) error {
 	_, err = io.Copy(out, blob)
 	return err
 }
-

@@ -126,7 +126,9 @@ func (s *Server) handlePublicArticle(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, s.completeArticle(r, v, it, ver, nil))
 }
 
-func (s *Server) handlePublicVersion(w http.ResponseWriter, r *http.Request) { s.handlePublicArticle(w, r) }
+func (s *Server) handlePublicVersion(w http.ResponseWriter, r *http.Request) {
+	s.handlePublicArticle(w, r)
+}
 
 func (s *Server) handlePublicVersions(w http.ResponseWriter, r *http.Request) {
 	it, err := s.publicItem(r)
@@ -165,7 +167,9 @@ func (s *Server) handlePublicFiles(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) handlePublicVersionFiles(w http.ResponseWriter, r *http.Request) { s.handlePublicFiles(w, r) }
+func (s *Server) handlePublicVersionFiles(w http.ResponseWriter, r *http.Request) {
+	s.handlePublicFiles(w, r)
+}
 
 func (s *Server) handlePublicFile(w http.ResponseWriter, r *http.Request) {
 	_, ver, err := s.publicVersion(r)

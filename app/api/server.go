@@ -58,13 +58,13 @@ type Config struct {
 
 // Server is the API's HTTP handler.
 type Server struct {
-	cfg    Config
-	cat    Catalog
-	blobs  storage.Backend
-	log    *slog.Logger
-	mux    *http.ServeMux
-	parts  partLocks
-	vc     vocabCache
+	cfg   Config
+	cat   Catalog
+	blobs storage.Backend
+	log   *slog.Logger
+	mux   *http.ServeMux
+	parts partLocks
+	vc    vocabCache
 }
 
 // New returns a Server.

@@ -229,4 +229,3 @@ func mustAffect(res sql.Result, err error) error {
 	}
 	return nil
 }
-

@@ -144,4 +144,3 @@ func (db *DB) Categories(ctx context.Context) ([]app.Category, error) {
 	}
 	return out, translate(rows.Err())
 }
-

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
+	code = run(context.Background(), e, args)
+	return code, out.String(), errb.String()
+}
+
+func TestCLI(t *testing.T) {
+	dir := t.TempDir()
+	t.Run("HelpForEveryCommand", func(t *testing.T) {
+		if code, out, _ := runCLI(t, "", "--help"); code != 0 || !strings.Contains(out, "serve") || !strings.Contains(out, "--data") {
+			t.Fatalf("carrel --help: %d %q", code, out)
+		}
+		for _, c := range commands() {
+			args := []string{c.name, "--help"}
+			if c.name == "user" || c.name == "token" {
+				args = []string{c.name, map[string]string{"user": "add", "token": "create"}[c.name], "--help"}
+			}
+			code, _, errOut := runCLI(t, "", args...)
+			if code != 0 || !strings.Contains(errOut, "--config") {
+				t.Errorf("carrel %s: exit %d, help %q", strings.Join(args, " "), code, errOut)
+			}
+		}
+	})
+	t.Run("UserAndToken", func(t *testing.T) {
+		code, out, errOut := runCLI(t, "correct horse battery staple\n", "user", "add", "--email", "lib@example.edu", "--name", "Li Brarian", "--admin", "--password-stdin", "--data", dir)
+		if code != 0 || !strings.Contains(out, "administrator") {
+			t.Fatalf("user add: %d %q %q", code, out, errOut)
+		}
+		code, out, _ = runCLI(t, "", "token", "create", "--email", "lib@example.edu", "--data", dir)
+		if code != 0 || !regexp.MustCompile(`^[0-9a-f]{64}\n$`).MatchString(out) {
+			t.Fatalf("token create must print only the token: %d %q", code, out)
+		}
+	})
+	t.Run("Errors", func(t *testing.T) {
+		cases := [][]string{
+			{"user", "add", "--email", "lib@example.edu", "--name", "Again", "--data", dir},
+			{"user", "add", "--email", "bad", "--name", "X", "--data", dir},
+			{"user", "add", "--name", "No Email", "--data", dir},
+			{"token", "create", "--email", "nobody@example.edu", "--data", dir},
+			{"user", "add", "--email", "p@example.edu", "--name", "Short", "--password-stdin", "--data", dir},
+			{"frobnicate"},
+			{"version", "extra"},
+		}
+		for _, args := range cases {
+			if code, _, errOut := runCLI(t, "short\n", args...); code == 0 || errOut == "" {
+				t.Errorf("carrel %s: exit %d with no message", strings.Join(args, " "), code)
+			}
+		}
+	})
+	t.Run("Version", func(t *testing.T) {
+		if code, out, _ := runCLI(t, "", "version"); code != 0 || !strings.HasPrefix(out, "carrel ") {
+			t.Fatalf("version: %d %q", code, out)
+		}
+	})
+}
+
+func TestConfig(t *testing.T) {
+	t.Run("Defaults", func(t *testing.T) {
+		cfg, err := loadConfig("", "")
+		if err != nil || cfg.Server.Addr != "127.0.0.1:8080" || cfg.Server.DataDir != "./carrel-data" {
+			t.Fatalf("defaults: %+v %v", cfg.Server, err)
+		}
+	})
+	t.Run("FileEnvAndFlag", func(t *testing.T) {
+		f := filepath.Join(t.TempDir(), "c.toml")
+		os.WriteFile(f, []byte("[server]\naddr = \"127.0.0.1:9000\"\nbase_url = \"https://data.example.edu\"\n"), 0o600)
+		t.Setenv("CARREL_UPLOAD_MAX_FILE_SIZE", "12345")
+		cfg, err := loadConfig(f, "/srv/carrel")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Server.Addr != "127.0.0.1:9000" || cfg.Upload.MaxFileSize != 12345 || cfg.Server.DataDir != "/srv/carrel" {
+			t.Fatalf("got %+v %+v", cfg.Server, cfg.Upload)
+		}
+	})
+	t.Run("ErrInvalid", func(t *testing.T) {
+		dir := t.TempDir()
+		for name, body := range map[string]string{
+			"unknown key": "[server]\nport = 1\n",
+			"bad toml":    "[server\n",
+			"bad level":   "[log]\nlevel = \"loud\"\n",
+			"bad backend": "[storage]\nbackend = \"tape\"\n",
+			"bad url":     "[server]\nbase_url = \"data.example.edu\"\n",
+		} {
+			f := filepath.Join(dir, "c.toml")
+			os.WriteFile(f, []byte(body), 0o600)
+			if _, err := loadConfig(f, ""); err == nil {
+				t.Errorf("%s: accepted", name)
+			}
+		}
+		t.Setenv("CARREL_UPLOAD_MAX_FILE_SIZE", "lots")
+		if _, err := loadConfig("", ""); err == nil {
+			t.Error("non-numeric env accepted")
+		}
+	})
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is Carrel's whole configuration. Every key is documented in
+// config.example.toml; CARREL_<SECTION>_<KEY> environment variables
+// override the file.
+type Config struct {
+	Server  ServerConfig  `toml:"server"`
+	Storage StorageConfig `toml:"storage"`
+	Upload  UploadConfig  `toml:"upload"`
+	Log     LogConfig     `toml:"log"`
+}
+
+// ServerConfig is the [server] section.
+type ServerConfig struct {
+	Addr            string `toml:"addr"`
+	BaseURL         string `toml:"base_url"`
+	DataDir         string `toml:"data_dir"`
+	ShutdownSeconds int    `toml:"shutdown_seconds"`
+}
+
+// StorageConfig is the [storage] section: where file bytes live.
+type StorageConfig struct {
+	Backend string `toml:"backend"`
+	Path    string `toml:"path"`
+}
+
+// UploadConfig is the [upload] section.
+type UploadConfig struct {
+	MaxFileSize  int64 `toml:"max_file_size"`
+	DefaultQuota int64 `toml:"default_quota"`
+}
+
+// LogConfig is the [log] section.
+type LogConfig struct {
+	Level  string `toml:"level"`
+	Format string `toml:"format"`
+}
+
+// defaults are the embedded settings `carrel serve` runs on with no file.
+func defaults() Config {
+	return Config{
+		Server:  ServerConfig{Addr: "127.0.0.1:8080", DataDir: "./carrel-data", ShutdownSeconds: 30},
+		Storage: StorageConfig{Backend: "local"},
+		Upload:  UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
+		Log:     LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+// loadConfig reads the defaults, then the file (if any), then the
+// environment, then the --data flag, and checks the result.
+func loadConfig(file, dataDir string) (Config, error) {
+	cfg := defaults()
+	if file != "" {
+		md, err := toml.DecodeFile(file, &cfg)
+		if err != nil {
+			return cfg, fmt.Errorf("config %s: %w", file, err)
+		}
+		if undec := md.Undecoded(); len(undec) > 0 {
+			return cfg, fmt.Errorf("config %s: unknown key %q (see config.example.toml)", file, undec[0].String())
+		}
+	}
+	if err := applyEnv(&cfg, os.Environ()); err != nil {
+		return cfg, err
+	}
+	if dataDir != "" {
+		cfg.Server.DataDir = dataDir
+	}
+	return cfg, cfg.validate()
+}
+
+// applyEnv sets fields from CARREL_<SECTION>_<KEY> variables.
+func applyEnv(cfg *Config, environ []string) error {
+	root := reflect.ValueOf(cfg).Elem()
+	for _, kv := range environ {
+		name, value, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "CARREL_") {
+			continue
+		}
+		field, ok := findEnvField(root, strings.ToLower(strings.TrimPrefix(name, "CARREL_")))
+		if !ok {
+			continue
+		}
+		if err := setField(field, value); err != nil {
+			return fmt.Errorf("environment %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// findEnvField finds the field a lower-case "section_key" names.
+func findEnvField(root reflect.Value, key string) (reflect.Value, bool) {
+	for i := 0; i < root.NumField(); i++ {
+		section := root.Type().Field(i).Tag.Get("toml")
+		rest, ok := strings.CutPrefix(key, section+"_")
+		if !ok {
+			continue
+		}
+		sv := root.Field(i)
+		for j := 0; j < sv.NumField(); j++ {
+			if sv.Type().Field(j).Tag.Get("toml") == rest {
+				return sv.Field(j), true
+			}
+		}
+	}
+	return reflect.Value{}, false
+}
+
+func setField(f reflect.Value, value string) error {
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(value)
+	case reflect.Int, reflect.Int64:
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not an integer", value)
+		}
+		f.SetInt(n)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", value)
+		}
+		f.SetBool(b)
+	default:
+		return errors.New("cannot be set from the environment")
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
+	if c.Server.DataDir == "" {
+		return errors.New("config: server.data_dir must not be empty")
+	}
+	if c.Storage.Backend != "local" {
+		return fmt.Errorf("config: storage.backend %q is not supported (use \"local\")", c.Storage.Backend)
+	}
+	if c.Upload.MaxFileSize <= 0 {
+		return errors.New("config: upload.max_file_size must be positive")
+	}
+	if c.Upload.DefaultQuota < 0 {
+		return errors.New("config: upload.default_quota must not be negative")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("config: log.level %q must be debug, info, warn or error", c.Log.Level)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		return fmt.Errorf("config: log.format %q must be text or json", c.Log.Format)
+	}
+	if c.Server.BaseURL != "" && !strings.HasPrefix(c.Server.BaseURL, "http://") && !strings.HasPrefix(c.Server.BaseURL, "https://") {
+		return fmt.Errorf("config: server.base_url %q must start with http:// or https://", c.Server.BaseURL)
+	}
+	return nil
+}
+
+// blobDir is where the local storage backend keeps bytes.
+func (c *Config) blobDir() string {
+	if c.Storage.Path != "" {
+		return c.Storage.Path
+	}
+	return filepath.Join(c.Server.DataDir, "blobs")
+}

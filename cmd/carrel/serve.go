@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"carrel/app/api"
+	"carrel/storage/local"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("serve", "serve [--config FILE] [--data DIR] [--addr HOST:PORT]")
+	addr := fs.String("addr", "", "listen on `HOST:PORT` (default 127.0.0.1:8080)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	if *addr != "" {
+		cfg.Server.Addr = *addr
+	}
+	log := newLogger(e.stderr, cfg.Log)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cat, err := openCatalog(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	blobs, err := local.Open(cfg.blobDir())
+	if err != nil {
+		return fmt.Errorf("storage: %w", err)
+	}
+	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
+		DefaultQuota: cfg.Upload.DefaultQuota}, cat, blobs, log)
+
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           apiServer.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	url := cfg.Server.BaseURL
+	if url == "" {
+		url = "http://" + ln.Addr().String()
+	}
+	log.Info("Carrel is listening", "url", url, "data", cfg.Server.DataDir, "version", version)
+	if e.listening != nil {
+		e.listening(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests", "timeout_seconds", cfg.Server.ShutdownSeconds)
+	sctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.Server.ShutdownSeconds)*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped cleanly")
+	return nil
+}
