@@ -1,7 +1,10 @@
 // Package s3 is a storage.Backend on any S3-compatible object store (AWS S3,
 // MinIO, Ceph RGW). Blobs are objects named Prefix+key in one bucket; Carrel's
 // multipart uploads are S3 multipart uploads, so completing one copies no
-// bytes.
+// bytes. S3 rejects, at completion, parts smaller than 5 MiB other than the
+// last, so callers must cut uploads into parts of at least that size.
+// Abandoned uploads keep their parts until aborted; a bucket lifecycle rule
+// (AbortIncompleteMultipartUpload) is a good backstop.
 package s3
 
 import (
