@@ -94,7 +94,7 @@ func TestDataCiteXMLFields(t *testing.T) {
 		name      string
 		got, want any
 	}{
-		{"identifier", p.Identifier.Type + " " + p.Identifier.Value, "DOI 10.12345/carrel.1234.v2"},
+		{"identifier", p.Identifier.Type + " " + p.Identifier.Value, "DOI 10.5555/carrel.1234.v2"},
 		{"creators", len(p.Creators), 3},
 		{"first creator", p.Creators[0].Name, "Smith, Jane Q."},
 		{"orcid", p.Creators[0].ORCID, []string{"https://orcid.org/0000-0002-1825-0097"}},
@@ -124,7 +124,7 @@ func TestDataCiteXMLFields(t *testing.T) {
 		rel = append(rel, x.Relation+" "+x.Type+" "+x.Value)
 	}
 	want := []string{
-		"IsVersionOf DOI 10.12345/carrel.1234",
+		"IsVersionOf DOI 10.5555/carrel.1234",
 		"IsSupplementTo DOI 10.1000/published.article",
 		"IsSupplementTo DOI 10.1000/xyz123",
 		"IsDerivedFrom URL https://github.com/example/code",
@@ -194,7 +194,7 @@ func TestDublinCoreFields(t *testing.T) {
 	}{
 		{"creators", dc.Creator, []string{"Smith, Jane Q.", "van der Berg, Jean-Paul", "Alpha, Research Group"}},
 		{"types", dc.Type, []string{"Dataset", "Dataset"}},
-		{"identifiers", dc.Identifier, []string{"https://doi.org/10.12345/carrel.1234.v2",
+		{"identifiers", dc.Identifier, []string{"https://doi.org/10.5555/carrel.1234.v2",
 			"https://repo.example.edu/articles/dataset/Soil_carbon/1234", "20.500.12345/678"}},
 		{"rights", dc.Rights, []string{"CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"}},
 		{"date", dc.Date, []string{"2024-06-01"}},
