@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"carrel/app"
-	"carrel/app/catalog"
 )
 
 // ownItem loads an item the caller may edit. Items the caller may not see
@@ -36,7 +35,7 @@ func (s *Server) handleOwnList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rows, err := s.cat.ListItems(r.Context(), catalog.ItemFilter{AccountID: actor(r.Context()).AccountID, Offset: off, Limit: lim, Order: "created_date", Desc: true})
+	rows, err := s.cat.ListItems(r.Context(), app.ItemFilter{AccountID: actor(r.Context()).AccountID, Offset: off, Limit: lim, Order: "created_date", Desc: true})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"carrel/app"
-	"carrel/app/catalog"
 )
 
 // publicItem loads an item whose published versions the caller may see.
@@ -70,8 +69,8 @@ func (s *Server) handlePublicList(w http.ResponseWriter, r *http.Request) {
 }
 
 // publicFilter reads GET /v2/articles' filters.
-func publicFilter(r *http.Request) (catalog.ItemFilter, error) {
-	var f catalog.ItemFilter
+func publicFilter(r *http.Request) (app.ItemFilter, error) {
+	var f app.ItemFilter
 	var err error
 	if f.Offset, f.Limit, err = paging(r); err != nil {
 		return f, err

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"carrel/app"
-	"carrel/app/catalog"
 	"carrel/storage"
 )
 
@@ -28,7 +27,7 @@ type Catalog interface {
 	Item(ctx context.Context, id int64) (*app.Item, error)
 	UpdateDraft(ctx context.Context, id int64, md app.Metadata) (*app.Item, error)
 	DeleteItem(ctx context.Context, id int64) ([]string, error)
-	ListItems(ctx context.Context, f catalog.ItemFilter) ([]catalog.Listed, error)
+	ListItems(ctx context.Context, f app.ItemFilter) ([]app.ListedItem, error)
 	Publish(ctx context.Context, id int64) (*app.Version, error)
 	Version(ctx context.Context, itemID int64, number int) (*app.Version, error)
 	Versions(ctx context.Context, itemID int64) ([]app.Version, error)

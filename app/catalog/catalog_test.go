@@ -220,18 +220,18 @@ func TestListItems(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	public, err := db.ListItems(ctx, catalog.ItemFilter{Limit: 10})
+	public, err := db.ListItems(ctx, app.ItemFilter{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(public) != 1 || public[0].Item.ID != pub.ID || public[0].Version.Metadata.Title != "Soil moisture 2020" || public[0].Item.Draft.Title != "" {
 		t.Fatalf("public listing leaked or missed: %+v", public)
 	}
-	own, _ := db.ListItems(ctx, catalog.ItemFilter{AccountID: owner.ID, Limit: 10})
+	own, _ := db.ListItems(ctx, app.ItemFilter{AccountID: owner.ID, Limit: 10})
 	if len(own) != 2 {
 		t.Fatalf("owner sees %d items, want 2", len(own))
 	}
-	others, _ := db.ListItems(ctx, catalog.ItemFilter{AccountID: other.ID, Limit: 10})
+	others, _ := db.ListItems(ctx, app.ItemFilter{AccountID: other.ID, Limit: 10})
 	if len(others) != 0 {
 		t.Fatalf("another account sees %d items", len(others))
 	}

@@ -4,38 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"time"
 
 	"carrel/app"
 )
-
-// ItemFilter selects items for a listing.
-type ItemFilter struct {
-	AccountID      int64 // only this owner's items, drafts included; 0 = public items only
-	ItemType       int
-	GroupID        int64
-	PublishedSince time.Time
-	ModifiedSince  time.Time
-	DOI, Handle    string
-	ResourceDOI    string
-	Order          string // created_date, published_date or modified_date
-	Desc           bool
-	Offset, Limit  int
-}
-
-// Listed is one row of a listing: the item, and for public listings its
-// latest published version (without files).
-type Listed struct {
-	Item    *app.Item
-	Version *app.Version
-}
 
 // orderColumns maps the orders Figshare names to columns.
 var orderColumns = map[string]string{"created_date": "i.created_at", "published_date": "i.pub_at", "modified_date": "i.modified_at"}
 
 // ListItems lists items matching f. Public listings show each item's latest
 // version; an owner's listing shows drafts.
-func (db *DB) ListItems(ctx context.Context, f ItemFilter) ([]Listed, error) {
+func (db *DB) ListItems(ctx context.Context, f app.ItemFilter) ([]app.ListedItem, error) {
 	var where []string
 	var args []any
 	add := func(cond string, arg any) { where = append(where, cond); args = append(args, arg) }
@@ -88,7 +66,7 @@ func (db *DB) ListItems(ctx context.Context, f ItemFilter) ([]Listed, error) {
 		return nil, translate(err)
 	}
 	defer rows.Close()
-	var out []Listed
+	var out []app.ListedItem
 	for rows.Next() {
 		var vmeta, vat string
 		var it app.Item
@@ -101,7 +79,7 @@ func (db *DB) ListItems(ctx context.Context, f ItemFilter) ([]Listed, error) {
 			return nil, app.Internal(err, "decode draft")
 		}
 		it.Created, it.Modified, it.Published = parseTime(created), parseTime(modified), parseTime(published)
-		l := Listed{Item: &it}
+		l := app.ListedItem{Item: &it}
 		if vmeta != "" {
 			l.Version = &app.Version{ItemID: it.ID, Number: it.Version, Published: parseTime(vat)}
 			if err := json.Unmarshal([]byte(vmeta), &l.Version.Metadata); err != nil {

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian machine: installs (idempotently)
+# what the tests need, then runs the checks and every test. `make test` and
+# .ci/run call this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+mkdir -p .cache/bin
+export PATH="$root/.cache/bin:$PATH"
+
+# Debian packages the tests use: xmllint validates every XML Carrel writes.
+need_pkgs=()
+command -v xmllint >/dev/null || need_pkgs+=(libxml2-utils)
+command -v gcc >/dev/null || need_pkgs+=(gcc libc6-dev)
+if ((${#need_pkgs[@]})); then
+  echo "== installing Debian packages: ${need_pkgs[*]}"
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
+fi
+
+# Go tools, from the module proxy, cached under .cache/bin.
+if [ ! -x .cache/bin/staticcheck ]; then
+  echo "== installing staticcheck"
+  GOBIN="$root/.cache/bin" go install honnef.co/go/tools/cmd/staticcheck@2025.1.1
+fi
+
+# Services the tests start on 127.0.0.1 (each script is idempotent).
+for s in scripts/services/*.sh; do
+  [ -e "$s" ] && bash "$s"
+done
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+echo "== go vet"
+go vet ./...
+echo "== staticcheck"
+staticcheck ./...
+echo "== go test"
+# CI=true makes a missing service a failure instead of a skip.
+export CI="${CI:-true}"
+go test -count=1 -timeout 20m ./... 2>&1 | tee .cache/test.log
+status=${PIPESTATUS[0]}
+passed=$(grep -c '^ok ' .cache/test.log || true)
+failed=$(grep -c '^FAIL' .cache/test.log || true)
+echo "packages: $passed passed, $failed failed"
+exit "$status"
