@@ -24,9 +24,10 @@ func PlainText(s string) string {
 		b.WriteString(html.UnescapeString(s[:lt]))
 		s = s[lt:]
 		gt := strings.IndexByte(s, '>')
-		if gt < 0 { // a lone '<' is text
-			b.WriteString(html.UnescapeString(s))
-			break
+		if gt < 0 || !startsTag(s[1:]) { // "1 < 2" is text
+			b.WriteByte('<')
+			s = s[1:]
+			continue
 		}
 		name, closing := tagName(s[1:gt])
 		s = s[gt+1:]
@@ -40,13 +41,29 @@ func PlainText(s string) string {
 			continue
 		}
 		switch name {
-		case "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "table":
+		case "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "table":
+			b.WriteString("\n\n") // a paragraph break; tidy keeps one
+		case "br":
 			b.WriteByte('\n')
+		case "li", "tr":
+			if !closing {
+				b.WriteByte('\n')
+			}
 		case "td", "th":
 			b.WriteByte(' ')
 		}
 	}
 	return tidy(b.String())
+}
+
+// startsTag reports whether the text after a '<' begins a tag, a closing
+// tag, a comment or a declaration.
+func startsTag(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	return c == '/' || c == '!' || c == '?' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
 }
 
 // tagName returns the lower-case element name of a tag's inside ("p
