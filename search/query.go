@@ -1,0 +1,364 @@
+package search
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"carrel/app"
+)
+
+// Scope says which items a query may return, before its text and filters
+// narrow them.
+type Scope int
+
+// Scopes. The zero Scope is ScopePublic.
+const (
+	// ScopePublic is what the world sees: public items, neither embargoed
+	// nor confidential. It is the same for every viewer, admins included.
+	ScopePublic Scope = iota
+	// ScopeOwn is the viewer's own items, drafts and private ones included.
+	// Anonymous viewers get EUNAUTHORIZED.
+	ScopeOwn
+	// ScopeAll is every item; only admins may ask for it (EFORBIDDEN
+	// otherwise).
+	ScopeAll
+)
+
+// Query is one search request.
+type Query struct {
+	Text   string    // the user's query in Figshare syntax; "" or blank matches everything
+	Viewer app.Actor // who asks; the access filter is built from it and Scope
+	Scope  Scope
+
+	// Filters; zero values do not filter.
+	ItemType        int
+	GroupID         int64
+	InstitutionID   int64
+	PublishedSince  time.Time // inclusive
+	PublishedBefore time.Time // exclusive
+	ModifiedSince   time.Time // inclusive
+	DOI             string
+	Handle          string
+	ResourceDOI     string
+
+	// Sort is one of the Sort* constants; "" means relevance when Text has
+	// terms and published date otherwise.
+	Sort string
+	Desc bool
+
+	Offset int // at most MaxOffset
+	Limit  int // 1..MaxLimit; 0 means DefaultLimit
+
+	Facets    bool // count facet terms over all matching items
+	FacetSize int  // terms per facet; 0 means DefaultFacetSize, at most MaxFacetSize
+	Highlight bool // return snippets of the title and description with matches marked
+}
+
+// Sort orders a Query may ask for.
+const (
+	SortRelevance = "relevance"
+	SortPublished = "published_date"
+	SortModified  = "modified_date"
+	SortCreated   = "created_date"
+	SortTitle     = "title"
+	SortViews     = "views"
+	SortDownloads = "downloads"
+	SortShares    = "shares"
+)
+
+// Paging and facet bounds.
+const (
+	DefaultLimit     = 10
+	MaxLimit         = 1000
+	MaxOffset        = 10_000
+	DefaultFacetSize = 10
+	MaxFacetSize     = 100
+)
+
+// Facet names in Result.Facets.
+const (
+	FacetItemType  = "item_type" // item type ids
+	FacetCategory  = "category"  // category ids, ancestors included
+	FacetLicense   = "license"   // license ids
+	FacetYear      = "year"      // year of first publication
+	FacetGroup     = "group"     // group ids
+	FacetAuthor    = "author"    // author full names
+	FacetKeyword   = "keyword"   // keywords as deposited
+	FacetExtension = "extension" // file extensions, lower case without the dot
+)
+
+// facetFields maps each facet to the index field it counts.
+func facetFields() map[string]string {
+	return map[string]string{
+		FacetItemType: fItemType, FacetCategory: fCategory, FacetLicense: fLicense, FacetYear: fYear,
+		FacetGroup: fGroup, FacetAuthor: fAuthor, FacetKeyword: fKeyword, FacetExtension: fExtension,
+	}
+}
+
+// sortFields maps each sort order to the index field it sorts on.
+func sortFields() map[string]string {
+	return map[string]string{
+		SortPublished: fPublished, SortModified: fModified, SortCreated: fCreated, SortTitle: fTitleSort,
+		SortViews: fViews, SortDownloads: fDownloads, SortShares: fShares,
+	}
+}
+
+// validate checks the parts of q that do not depend on its text and fills
+// in defaults.
+func (q *Query) validate() error {
+	switch {
+	case q.Limit == 0:
+		q.Limit = DefaultLimit
+	case q.Limit < 0 || q.Limit > MaxLimit:
+		return app.Errorf(app.EINVALID, "limit must be between 1 and %d", MaxLimit)
+	}
+	if q.Offset < 0 || q.Offset > MaxOffset {
+		return app.Errorf(app.EINVALID, "offset must be between 0 and %d", MaxOffset)
+	}
+	switch {
+	case q.FacetSize == 0:
+		q.FacetSize = DefaultFacetSize
+	case q.FacetSize < 0 || q.FacetSize > MaxFacetSize:
+		return app.Errorf(app.EINVALID, "facet size must be between 1 and %d", MaxFacetSize)
+	}
+	if _, ok := sortFields()[q.Sort]; !ok && q.Sort != "" && q.Sort != SortRelevance {
+		return app.Errorf(app.EINVALID, "unknown sort order %q", q.Sort)
+	}
+	for name, t := range map[string]time.Time{"published since": q.PublishedSince,
+		"published before": q.PublishedBefore, "modified since": q.ModifiedSince} {
+		if !t.IsZero() && (t.Year() < 1678 || t.Year() > 2261) {
+			return app.Errorf(app.EINVALID, "%s date %s is out of range", name, t.Format(time.DateOnly))
+		}
+	}
+	switch q.Scope {
+	case ScopePublic:
+	case ScopeOwn:
+		if q.Viewer.Anonymous() {
+			return app.Errorf(app.EUNAUTHORIZED, "sign in to search your own items")
+		}
+	case ScopeAll:
+		if !q.Viewer.Admin {
+			return app.Errorf(app.EFORBIDDEN, "only administrators may search all items")
+		}
+	default:
+		return app.Errorf(app.EINVALID, "unknown search scope %d", q.Scope)
+	}
+	return nil
+}
+
+// accessFilter is the query every search is ANDed with; it alone decides
+// which items a viewer may find.
+func (q *Query) accessFilter() query.Query {
+	switch q.Scope {
+	case ScopeOwn:
+		return termQuery(fOwner, strconv.FormatInt(q.Viewer.AccountID, 10))
+	case ScopeAll:
+		return bleve.NewMatchAllQuery()
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(boolQuery(fPublic, true))
+	b.AddMustNot(boolQuery(fEmbargoed, true), boolQuery(fConfidential, true))
+	return b
+}
+
+// filters are the structured filters of q, each a query that must match.
+func (q *Query) filters() []query.Query {
+	var fs []query.Query
+	if q.ItemType != 0 {
+		fs = append(fs, termQuery(fItemType, strconv.Itoa(q.ItemType)))
+	}
+	if q.GroupID != 0 {
+		fs = append(fs, termQuery(fGroup, strconv.FormatInt(q.GroupID, 10)))
+	}
+	if q.InstitutionID != 0 {
+		fs = append(fs, termQuery(fInstitution, strconv.FormatInt(q.InstitutionID, 10)))
+	}
+	if !q.PublishedSince.IsZero() || !q.PublishedBefore.IsZero() {
+		fs = append(fs, dateRange(fPublished, q.PublishedSince, q.PublishedBefore))
+	}
+	if !q.ModifiedSince.IsZero() {
+		fs = append(fs, dateRange(fModified, q.ModifiedSince, time.Time{}))
+	}
+	if q.DOI != "" {
+		fs = append(fs, termQuery(fDOI, normalizeDOI(q.DOI)))
+	}
+	if q.Handle != "" {
+		fs = append(fs, termQuery(fHandle, normalizeHandle(q.Handle)))
+	}
+	if q.ResourceDOI != "" {
+		fs = append(fs, termQuery(fResourceDOI, normalizeDOI(q.ResourceDOI)))
+	}
+	return fs
+}
+
+func termQuery(field, value string) query.Query {
+	t := bleve.NewTermQuery(value)
+	t.SetField(field)
+	return t
+}
+
+func boolQuery(field string, v bool) query.Query {
+	b := bleve.NewBoolFieldQuery(v)
+	b.SetField(field)
+	return b
+}
+
+// dateRange matches since <= field < before; a zero bound is open.
+func dateRange(field string, since, before time.Time) query.Query {
+	incl, excl := true, false
+	r := bleve.NewDateRangeInclusiveQuery(since, before, &incl, &excl)
+	r.SetField(field)
+	return r
+}
+
+// builder turns a parsed expression into a Bleve query. Terms that analyse
+// to nothing (stop words, punctuation) are dropped rather than matching
+// nothing, so "the climate" finds what "climate" finds.
+type builder struct {
+	mapping mapping.IndexMapping
+}
+
+// build returns nil when the expression has no term left after analysis.
+func (b builder) build(e expr) query.Query {
+	switch e := e.(type) {
+	case term:
+		return b.term(e)
+	case andExpr:
+		var must, mustNot []query.Query
+		for _, k := range e.kids {
+			if n, ok := k.(notExpr); ok {
+				if q := b.build(n.kid); q != nil {
+					mustNot = append(mustNot, q)
+				}
+				continue
+			}
+			if q := b.build(k); q != nil {
+				must = append(must, q)
+			}
+		}
+		return boolean(must, mustNot)
+	case orExpr:
+		var alts []query.Query
+		for _, k := range e.kids {
+			if q := b.build(k); q != nil {
+				alts = append(alts, q)
+			}
+		}
+		if len(alts) == 0 {
+			return nil
+		}
+		return bleve.NewDisjunctionQuery(alts...)
+	case notExpr:
+		q := b.build(e.kid)
+		if q == nil {
+			return nil
+		}
+		return boolean(nil, []query.Query{q})
+	}
+	return nil
+}
+
+// boolean is must AND NOT mustNot; with no must clause it is everything
+// except mustNot.
+func boolean(must, mustNot []query.Query) query.Query {
+	if len(must) == 0 && len(mustNot) == 0 {
+		return nil
+	}
+	if len(mustNot) == 0 && len(must) == 1 {
+		return must[0]
+	}
+	bq := bleve.NewBooleanQuery()
+	if len(must) == 0 {
+		must = []query.Query{bleve.NewMatchAllQuery()}
+	}
+	bq.AddMust(must...)
+	bq.AddMustNot(mustNot...)
+	return bq
+}
+
+// term builds the query for one word or phrase.
+func (b builder) term(t term) query.Query {
+	switch t.field {
+	case "":
+		var alts []query.Query
+		for _, f := range textFields() {
+			if q := b.text(f.field, en.AnalyzerName, t); q != nil {
+				q.(query.BoostableQuery).SetBoost(f.boost)
+				alts = append(alts, q)
+			}
+		}
+		if doi := normalizeDOI(t.text); strings.HasPrefix(doi, "10.") && strings.Contains(doi, "/") {
+			alts = append(alts, termQuery(fDOI, doi))
+		}
+		if len(alts) == 0 {
+			return nil
+		}
+		return bleve.NewDisjunctionQuery(alts...)
+	case "title":
+		return b.text(fTitle, en.AnalyzerName, t)
+	case "description":
+		return b.text(fDescription, en.AnalyzerName, t)
+	case "tag":
+		return b.text(fKeywords, en.AnalyzerName, t)
+	case "author":
+		return b.text(fAuthors, en.AnalyzerName, t)
+	case "category":
+		if isID(t.text) {
+			return termQuery(fCategory, t.text)
+		}
+		return b.text(fCategories, en.AnalyzerName, t)
+	case "orcid":
+		return termQuery(fORCID, normalizeORCID(t.text))
+	case "doi":
+		return termQuery(fDOI, normalizeDOI(t.text))
+	case "handle":
+		return termQuery(fHandle, normalizeHandle(t.text))
+	case "extension":
+		return termQuery(fExtension, normalizeExtension(t.text))
+	case "item_type":
+		return b.named(fItemType, fItemTypeName, t)
+	case "licence", "license":
+		return b.named(fLicense, fLicenseName, t)
+	case "group":
+		return b.named(fGroup, fGroupName, t)
+	}
+	return nil
+}
+
+// named matches a vocabulary entry by id or, for anything but a number, by
+// its name word for word.
+func (b builder) named(idField, nameField string, t term) query.Query {
+	if isID(t.text) {
+		return termQuery(idField, t.text)
+	}
+	return b.text(nameField, standard.Name, term{text: t.text, phrase: true})
+}
+
+// text matches a word (all of its tokens) or a phrase in one analysed
+// field, or returns nil when the analyser leaves no token.
+func (b builder) text(field, analyzer string, t term) query.Query {
+	if a := b.mapping.AnalyzerNamed(analyzer); a != nil && len(a.Analyze([]byte(t.text))) == 0 {
+		return nil
+	}
+	if t.phrase {
+		q := bleve.NewMatchPhraseQuery(t.text)
+		q.SetField(field)
+		return q
+	}
+	q := bleve.NewMatchQuery(t.text)
+	q.SetField(field)
+	q.SetOperator(query.MatchQueryOperatorAnd)
+	return q
+}
+
+func isID(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n > 0
+}

@@ -1,0 +1,173 @@
+package search
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"carrel/app"
+)
+
+// rebuildBatchSize is how many documents a rebuild indexes per batch: large
+// enough to amortise each batch's segment, small enough to bound memory.
+const rebuildBatchSize = 500
+
+// Rebuild builds a fresh index from feed, which must yield every item's
+// Document as of catalog change seq, and swaps it in atomically; Search and
+// Apply keep working on the old index meanwhile, and changes applied after
+// seq during the rebuild are replayed into the new index before the swap.
+// progress, if not nil, is called with the number of documents indexed so
+// far after each batch. On error or cancellation the old index stays live.
+//
+// Errors: ECONFLICT when another rebuild is running or the live index has
+// already applied a change after seq (the feed would be stale: take a newer
+// catalog snapshot and try again).
+func (ix *Index) Rebuild(ctx context.Context, seq int64, feed func(yield func(Document) error) error, progress func(done int)) error {
+	if err := ix.startRebuild(seq); err != nil {
+		return err
+	}
+	defer func() {
+		ix.applyMu.Lock()
+		ix.pending = nil
+		ix.applyMu.Unlock()
+	}()
+
+	g, err := ix.newGeneration()
+	if err != nil {
+		return err
+	}
+	discard := func() {
+		_ = g.idx.Close()
+		if g.name != "" {
+			_ = os.RemoveAll(filepath.Join(ix.dir, g.name))
+		}
+	}
+	if err := fill(ctx, g.idx, feed, progress); err != nil {
+		discard()
+		return err
+	}
+	if err := ix.swap(g, seq); err != nil {
+		discard()
+		return err
+	}
+	return nil
+}
+
+// startRebuild registers a rebuild so that Apply starts collecting the
+// changes it must replay.
+func (ix *Index) startRebuild(seq int64) error {
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	if ix.pending != nil {
+		return app.Errorf(app.ECONFLICT, "a search index rebuild is already running")
+	}
+	g, release, err := ix.current()
+	if err != nil {
+		return err
+	}
+	applied, err := readApplied(g.idx)
+	release()
+	if err != nil {
+		return err
+	}
+	if applied > seq {
+		return app.Errorf(app.ECONFLICT, "the search index has applied change %d, after the rebuild's change %d", applied, seq)
+	}
+	ix.pending = &pendingChanges{seq: seq}
+	return nil
+}
+
+// fill indexes everything feed yields into idx, in batches.
+func fill(ctx context.Context, idx bleve.Index, feed func(yield func(Document) error) error, progress func(done int)) error {
+	b := idx.NewBatch()
+	done := 0
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := idx.Batch(b); err != nil {
+			return app.Internal(err, "cannot build the search index")
+		}
+		b.Reset()
+		if progress != nil {
+			progress(done)
+		}
+		return nil
+	}
+	err := feed(func(d Document) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.ItemID <= 0 {
+			return app.Errorf(app.EINVALID, "document has no item id")
+		}
+		if err := b.Index(docID(d.ItemID), d.fields()); err != nil {
+			return app.Internal(err, "cannot index item "+strconv.FormatInt(d.ItemID, 10))
+		}
+		done++
+		if b.Size() >= rebuildBatchSize {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return app.Internal(ctx.Err(), "search index rebuild cancelled")
+		}
+		if _, ok := err.(*app.Error); ok {
+			return err
+		}
+		return app.Internal(err, "the search index rebuild feed failed")
+	}
+	return flush()
+}
+
+// swap replays the changes applied during the rebuild into g, records its
+// sequence number, makes it the live generation and drops the old one. It
+// fails only before g goes live. Holding applyMu keeps Apply and Close out
+// until the new generation is live.
+func (ix *Index) swap(g *generation, seq int64) error {
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	ix.mu.RLock()
+	closed := ix.closed
+	ix.mu.RUnlock()
+	if closed {
+		return app.Errorf(app.EINTERNAL, "the search index was closed during a rebuild")
+	}
+	last := seq
+	for _, c := range ix.pending.changes {
+		if err := applyBatch(g.idx, c.seq, c.put, c.del); err != nil {
+			return err
+		}
+		last = c.seq
+	}
+	if last == seq {
+		if err := applyBatch(g.idx, seq, nil, nil); err != nil {
+			return err
+		}
+	}
+	if g.name != "" {
+		if err := ix.writePointer(g.name); err != nil {
+			return err
+		}
+	}
+	ix.mu.Lock() // waits for searches still using the old generation
+	old := ix.cur
+	ix.cur = g
+	ix.mu.Unlock()
+
+	// The new generation is live; failing to drop the old one only leaves
+	// files that the next Open removes.
+	_ = old.idx.Close()
+	if old.name != "" {
+		_ = os.RemoveAll(filepath.Join(ix.dir, old.name))
+	}
+	return nil
+}

@@ -1,0 +1,192 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"carrel/app"
+)
+
+// DefaultTimeout bounds a search whose context has no deadline, so that no
+// request can hang on a costly query.
+const DefaultTimeout = 10 * time.Second
+
+// Result is one page of search results.
+type Result struct {
+	Total  uint64                  // matching items the viewer may see, on all pages
+	Hits   []Hit                   // this page
+	Facets map[string][]FacetCount // by facet name (Facet* constants), when asked for
+	Took   time.Duration
+}
+
+// Hit is one matching item.
+type Hit struct {
+	ItemID int64
+	Score  float64
+	// Snippets holds, by field ("title", "description"), fragments of text
+	// with the matched words in <mark> elements, the rest HTML-escaped;
+	// only when highlighting was asked for.
+	Snippets map[string][]string
+}
+
+// FacetCount is how many matching items carry one facet term.
+type FacetCount struct {
+	Term  string
+	Count int
+}
+
+// Search runs q and returns one page of results, with facet counts and
+// snippets if asked for. Only items q.Viewer may see in q.Scope are counted
+// or returned. Errors: EINVALID for a malformed query (the message says
+// what is wrong), EUNAUTHORIZED or EFORBIDDEN for a scope the viewer may not
+// use, EUNPROCESSABLE when the query runs past its deadline.
+func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	e, err := parse(q.Text)
+	if err != nil {
+		return nil, err
+	}
+	req := ix.request(q, e)
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
+		defer cancel()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, contextError(err)
+	}
+	g, release, err := ix.current()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	res, err := g.idx.SearchInContext(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, contextError(ctx.Err())
+		}
+		return nil, app.Internal(err, "search failed")
+	}
+	return result(res, q), nil
+}
+
+// contextError reports a search stopped by its context.
+func contextError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &app.Error{Code: app.EUNPROCESSABLE, Message: "query took too long; narrow it", Err: err}
+	}
+	return &app.Error{Code: app.EUNPROCESSABLE, Message: "search was cancelled", Err: err}
+}
+
+// request builds the Bleve request for a validated query and its parsed
+// text: the text query ANDed with the filters and the access filter.
+func (ix *Index) request(q Query, e expr) *bleve.SearchRequest {
+	must := []query.Query{q.accessFilter()}
+	must = append(must, q.filters()...)
+	hasText := e != nil
+	if hasText {
+		tq := builder{mapping: ix.mapping}.build(e)
+		if tq == nil {
+			// Only stop words or punctuation: nothing can match.
+			tq = bleve.NewMatchNoneQuery()
+		}
+		must = append(must, tq)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit, q.Offset, false)
+	req.SortByCustom(sortOrder(q, hasText))
+	if q.Facets {
+		for name, field := range facetFields() {
+			req.AddFacet(name, bleve.NewFacetRequest(field, q.FacetSize))
+		}
+	}
+	if q.Highlight && hasText {
+		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+		for _, f := range highlightFields() {
+			req.Highlight.AddField(f)
+		}
+	}
+	return req
+}
+
+// sortOrder is the requested order, then newest first and item id, so that
+// pages are stable when values tie.
+func sortOrder(q Query, hasText bool) search.SortOrder {
+	by := q.Sort
+	if by == "" {
+		by = SortRelevance
+		if !hasText {
+			by = SortPublished
+		}
+	}
+	var order search.SortOrder
+	if by == SortRelevance {
+		// Relevance is best first unless asked otherwise; Desc is the
+		// natural reading of "relevance" so it is ignored here.
+		order = append(order, &search.SortScore{Desc: true})
+	} else {
+		field := sortFields()[by]
+		typ := search.SortFieldAsNumber
+		switch by {
+		case SortTitle:
+			typ = search.SortFieldAsString
+		case SortPublished, SortModified, SortCreated:
+			typ = search.SortFieldAsDate
+		}
+		order = append(order, &search.SortField{Field: field, Desc: q.Desc, Type: typ, Missing: search.SortFieldMissingLast})
+	}
+	if by != SortPublished {
+		order = append(order, &search.SortField{Field: fPublished, Desc: true, Type: search.SortFieldAsDate,
+			Missing: search.SortFieldMissingLast})
+	}
+	return append(order, &search.SortDocID{Desc: true})
+}
+
+// result converts Bleve's answer.
+func result(res *bleve.SearchResult, q Query) *Result {
+	r := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		id, err := strconv.ParseInt(h.ID, 10, 64)
+		if err != nil {
+			continue // not an item document; none are written, but never trust ids blindly
+		}
+		hit := Hit{ItemID: id, Score: h.Score}
+		if q.Highlight && len(h.Fragments) > 0 {
+			hit.Snippets = make(map[string][]string, len(h.Fragments))
+			for f, frags := range h.Fragments {
+				hit.Snippets[f] = frags
+			}
+		}
+		r.Hits = append(r.Hits, hit)
+	}
+	if q.Facets {
+		r.Facets = make(map[string][]FacetCount, len(res.Facets))
+		for name, fr := range res.Facets {
+			counts := []FacetCount{}
+			if fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					counts = append(counts, FacetCount{Term: t.Term, Count: t.Count})
+				}
+			}
+			// Most frequent first; equal counts alphabetically, so output is stable.
+			sort.SliceStable(counts, func(i, j int) bool {
+				if counts[i].Count != counts[j].Count {
+					return counts[i].Count > counts[j].Count
+				}
+				return strings.Compare(counts[i].Term, counts[j].Term) < 0
+			})
+			r.Facets[name] = counts
+		}
+	}
+	return r
+}
