@@ -11,6 +11,7 @@ export PATH="$root/.cache/bin:$PATH"
 # Debian packages the tests use: xmllint validates every XML Carrel writes.
 need_pkgs=()
 command -v xmllint >/dev/null || need_pkgs+=(libxml2-utils)
+command -v bib2xml >/dev/null || need_pkgs+=(bibutils) # independent BibTeX/RIS parser
 command -v gcc >/dev/null || need_pkgs+=(gcc libc6-dev)
 if ((${#need_pkgs[@]})); then
   echo "== installing Debian packages: ${need_pkgs[*]}"
@@ -25,10 +26,9 @@ if [ ! -x .cache/bin/staticcheck ]; then
   GOBIN="$root/.cache/bin" go install honnef.co/go/tools/cmd/staticcheck@2025.1.1
 fi
 
-# Services the tests start on 127.0.0.1 (each script is idempotent).
-for s in scripts/services/*.sh; do
-  [ -e "$s" ] && bash "$s"
-done
+# Server binaries the tests start on 127.0.0.1 (each script is idempotent
+# and caches under .cache/bin): MinIO for the S3 storage backend.
+bash scripts/minio.sh
 
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*'))
