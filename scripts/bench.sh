@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs Carrel's benchmarks (`make bench`) and writes BENCHMARKS.md.
+#
+# Idempotent: installs what the benchmarks need only if it is missing
+# (Debian's nginx, as the download baseline), builds carrel into
+# .cache/bin, and runs each benchmark driver. Run it from the repository
+# root; extra arguments go to the core driver (e.g. -size 268435456).
+#
+# Environment: BENCH_WORK (work directory for the large test files;
+# default .cache/bench), BENCH_OUT (default BENCHMARKS.md).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$(pwd)
+work=${BENCH_WORK:-$root/.cache/bench}
+out=${BENCH_OUT:-$root/BENCHMARKS.md}
+bin=$root/.cache/bin
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+have_nginx() { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }
+
+if ! have_nginx; then
+	say "nginx is not installed; installing Debian's nginx-light (or nginx)"
+	sudo=""
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null 2>&1 || { say "need root or sudo to apt-get install nginx-light"; exit 1; }
+		sudo=sudo
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	if ! $sudo apt-get install -y -qq --no-install-recommends nginx-light; then
+		$sudo apt-get install -y -qq --no-install-recommends nginx
+	fi
+	have_nginx || { say "nginx is still not available"; exit 1; }
+fi
+nginx=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+
+mkdir -p "$bin" "$work"
+say "building carrel and the benchmark driver into $bin"
+version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
+go build -trimpath -ldflags "-X main.version=$version" -o "$bin/carrel" ./cmd/carrel
+go build -o "$bin/bench-core" ./bench/core
+
+say "core path: upload and download (this takes a few minutes for 1 GiB)"
+"$bin/bench-core" -carrel "$bin/carrel" -nginx "$nginx" -work "$work" -out "$out" \
+	-command "make bench (bash scripts/bench.sh${*:+ $*})" \
+	"$@"
+say "wrote $out"
