@@ -79,11 +79,12 @@ func TestConfig(t *testing.T) {
 		f := filepath.Join(t.TempDir(), "c.toml")
 		os.WriteFile(f, []byte("[server]\naddr = \"127.0.0.1:9000\"\nbase_url = \"https://data.example.edu\"\n"), 0o600)
 		t.Setenv("CARREL_UPLOAD_MAX_FILE_SIZE", "12345")
+		t.Setenv("CARREL_STORAGE_S3_BUCKET", "deposits")
 		cfg, err := loadConfig(f, "/srv/carrel")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.Server.Addr != "127.0.0.1:9000" || cfg.Upload.MaxFileSize != 12345 || cfg.Server.DataDir != "/srv/carrel" {
+		if cfg.Server.Addr != "127.0.0.1:9000" || cfg.Upload.MaxFileSize != 12345 || cfg.Server.DataDir != "/srv/carrel" || cfg.Storage.S3.Bucket != "deposits" {
 			t.Fatalf("got %+v %+v", cfg.Server, cfg.Upload)
 		}
 	})
@@ -94,6 +95,8 @@ func TestConfig(t *testing.T) {
 			"bad toml":    "[server\n",
 			"bad level":   "[log]\nlevel = \"loud\"\n",
 			"bad backend": "[storage]\nbackend = \"tape\"\n",
+			"half s3":     "[storage]\nbackend = \"s3\"\n[storage.s3]\nbucket = \"b\"\n",
+			"s3 key only": "[storage]\nbackend = \"s3\"\n[storage.s3]\nendpoint = \"e:9000\"\nbucket = \"b\"\naccess_key = \"k\"\n",
 			"bad url":     "[server]\nbase_url = \"data.example.edu\"\n",
 		} {
 			f := filepath.Join(dir, "c.toml")

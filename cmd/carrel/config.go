@@ -32,8 +32,23 @@ type ServerConfig struct {
 
 // StorageConfig is the [storage] section: where file bytes live.
 type StorageConfig struct {
-	Backend string `toml:"backend"`
-	Path    string `toml:"path"`
+	Backend string   `toml:"backend"`
+	Path    string   `toml:"path"`
+	S3      S3Config `toml:"s3"`
+}
+
+// S3Config is the [storage.s3] section, used when storage.backend is "s3".
+type S3Config struct {
+	Endpoint             string `toml:"endpoint"`
+	Region               string `toml:"region"`
+	Bucket               string `toml:"bucket"`
+	Prefix               string `toml:"prefix"`
+	AccessKey            string `toml:"access_key"`
+	SecretKey            string `toml:"secret_key"`
+	UseTLS               bool   `toml:"use_tls"`
+	Insecure             bool   `toml:"insecure"`
+	PathStyle            bool   `toml:"path_style"`
+	ServerSideEncryption bool   `toml:"server_side_encryption"`
 }
 
 // UploadConfig is the [upload] section.
@@ -52,7 +67,7 @@ type LogConfig struct {
 func defaults() Config {
 	return Config{
 		Server:  ServerConfig{Addr: "127.0.0.1:8080", DataDir: "./carrel-data", ShutdownSeconds: 30},
-		Storage: StorageConfig{Backend: "local"},
+		Storage: StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
 		Upload:  UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
 		Log:     LogConfig{Level: "info", Format: "text"},
 	}
@@ -99,18 +114,21 @@ func applyEnv(cfg *Config, environ []string) error {
 	return nil
 }
 
-// findEnvField finds the field a lower-case "section_key" names.
-func findEnvField(root reflect.Value, key string) (reflect.Value, bool) {
-	for i := 0; i < root.NumField(); i++ {
-		section := root.Type().Field(i).Tag.Get("toml")
-		rest, ok := strings.CutPrefix(key, section+"_")
-		if !ok {
+// findEnvField finds the field a lower-case "section_key" (or
+// "section_subsection_key") names.
+func findEnvField(v reflect.Value, key string) (reflect.Value, bool) {
+	for i := 0; i < v.NumField(); i++ {
+		name := v.Type().Field(i).Tag.Get("toml")
+		f := v.Field(i)
+		if f.Kind() != reflect.Struct {
+			if name == key {
+				return f, true
+			}
 			continue
 		}
-		sv := root.Field(i)
-		for j := 0; j < sv.NumField(); j++ {
-			if sv.Type().Field(j).Tag.Get("toml") == rest {
-				return sv.Field(j), true
+		if rest, ok := strings.CutPrefix(key, name+"_"); ok {
+			if found, ok := findEnvField(f, rest); ok {
+				return found, true
 			}
 		}
 	}
@@ -143,8 +161,18 @@ func (c *Config) validate() error {
 	if c.Server.DataDir == "" {
 		return errors.New("config: server.data_dir must not be empty")
 	}
-	if c.Storage.Backend != "local" {
-		return fmt.Errorf("config: storage.backend %q is not supported (use \"local\")", c.Storage.Backend)
+	switch c.Storage.Backend {
+	case "local":
+	case "s3":
+		s3 := c.Storage.S3
+		if s3.Endpoint == "" || s3.Bucket == "" {
+			return errors.New("config: storage.backend is \"s3\" but storage.s3.endpoint and storage.s3.bucket are not both set")
+		}
+		if (s3.AccessKey == "") != (s3.SecretKey == "") {
+			return errors.New("config: set both storage.s3.access_key and storage.s3.secret_key, or neither (to use the environment or an instance role)")
+		}
+	default:
+		return fmt.Errorf("config: storage.backend %q is not supported (use \"local\" or \"s3\")", c.Storage.Backend)
 	}
 	if c.Upload.MaxFileSize <= 0 {
 		return errors.New("config: upload.max_file_size must be positive")

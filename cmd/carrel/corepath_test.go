@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+
+	"carrel/storage/s3/s3test"
 )
 
 // upload drives Figshare's upload flow for data and returns the file id.
@@ -76,7 +78,23 @@ func sha(b []byte) string {
 // retried, publishes, lists, downloads, and makes a second version, checking
 // that the first stays exactly as it was.
 func TestCorePath(t *testing.T) {
-	s := startServer(t)
+	t.Run("LocalDisk", func(t *testing.T) { testCorePath(t, startServer(t)) })
+	t.Run("S3", func(t *testing.T) {
+		m := s3test.Start(t)
+		testCorePath(t, startServerWith(t, fmt.Sprintf(`[storage]
+backend = "s3"
+[storage.s3]
+endpoint = %q
+bucket = %q
+access_key = %q
+secret_key = %q
+use_tls = false
+path_style = true
+`, m.Endpoint, m.Bucket, s3test.User, s3test.Password)))
+	})
+}
+
+func testCorePath(t *testing.T, s *testServer) {
 	tok := s.account("ada@example.edu", true)
 	item := s.createItem(t, tok, "Soil moisture readings")
 

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,15 +23,27 @@ type testServer struct {
 
 // startServer runs `carrel serve` and stops it (checking it exits cleanly)
 // when the test ends.
-func startServer(t *testing.T) *testServer {
+func startServer(t *testing.T) *testServer { return startServerWith(t, "") }
+
+// startServerWith runs `carrel serve` with a configuration file holding
+// configTOML (none if empty).
+func startServerWith(t *testing.T, configTOML string) *testServer {
 	t.Helper()
 	dir := t.TempDir()
+	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}
+	if configTOML != "" {
+		f := filepath.Join(t.TempDir(), "carrel.toml")
+		if err := os.WriteFile(f, []byte(configTOML), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--config", f)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	done := make(chan int, 1)
 	var logs bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &syncWriter{w: &logs}, listening: func(a string) { addrc <- a }}
-	go func() { done <- run(ctx, e, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}) }()
+	go func() { done <- run(ctx, e, args) }()
 	select {
 	case addr := <-addrc:
 		t.Cleanup(func() {

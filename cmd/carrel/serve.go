@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"carrel/app/api"
-	"carrel/storage/local"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -37,9 +36,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer cat.Close()
-	blobs, err := local.Open(cfg.blobDir())
+	blobs, err := openBlobs(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("storage: %w", err)
+		return err
 	}
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
 		DefaultQuota: cfg.Upload.DefaultQuota}, cat, blobs, log)

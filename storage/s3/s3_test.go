@@ -11,23 +11,24 @@ import (
 	"testing"
 
 	"carrel/storage"
+	"carrel/storage/s3/s3test"
 	"carrel/storage/storagetest"
 )
 
 // testConfig is a Config for srv's bucket under prefix.
-func testConfig(srv minioServer, prefix string) Config {
+func testConfig(srv s3test.Server, prefix string) Config {
 	return Config{
 		Endpoint:  srv.Endpoint,
 		Bucket:    srv.Bucket,
 		Prefix:    prefix,
-		AccessKey: minioUser,
-		SecretKey: minioPassword,
+		AccessKey: s3test.User,
+		SecretKey: s3test.Password,
 		PathStyle: true,
 	}
 }
 
 func TestBackend(t *testing.T) {
-	srv := startMinio(t)
+	srv := s3test.Start(t)
 	var n atomic.Int64
 	// Each subtest gets its own prefix in the one bucket, which also
 	// checks that a prefix keeps backends apart.
@@ -41,7 +42,7 @@ func TestBackend(t *testing.T) {
 }
 
 func TestOpen_ErrNoBucket(t *testing.T) {
-	srv := startMinio(t)
+	srv := s3test.Start(t)
 	cfg := testConfig(srv, "")
 	cfg.Bucket = "no-such-bucket"
 	if _, err := Open(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "does not exist") {
@@ -56,7 +57,7 @@ func TestOpen_ErrNoBucket(t *testing.T) {
 
 func TestPut_Multipart(t *testing.T) {
 	ctx := context.Background()
-	srv := startMinio(t)
+	srv := s3test.Start(t)
 	b, err := Open(ctx, testConfig(srv, "multi"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,6 @@
-package s3
+// Package s3test starts a throwaway MinIO server for tests of anything that
+// stores blobs in S3: the s3 backend itself and the whole server on top of it.
+package s3test
 
 import (
 	"context"
@@ -19,22 +21,22 @@ import (
 
 // Fixed root credentials of the throwaway test server.
 const (
-	minioUser     = "carrel-test"
-	minioPassword = "carrel-test-secret"
+	User     = "carrel-test"
+	Password = "carrel-test-secret"
 )
 
-// minioServer is a MinIO server run for the duration of one test.
-type minioServer struct {
-	Endpoint string
-	Bucket   string
+// Server is a MinIO server run for the duration of one test.
+type Server struct {
+	Endpoint string // host:port on 127.0.0.1
+	Bucket   string // an empty bucket made at start
 }
 
-// startMinio runs `minio server` on a free local port with a temporary data
+// Start runs `minio server` on a free local port with a temporary data
 // directory and one bucket, and stops it when t's test ends. It finds the
 // binary via $CARREL_MINIO, defaulting to .cache/bin/minio in the repository
 // (made by scripts/minio.sh). If there is none it fails the test when $CI is
 // set, where a missing service is a broken build, and skips it otherwise.
-func startMinio(t *testing.T) minioServer {
+func Start(t testing.TB) Server {
 	t.Helper()
 	bin := os.Getenv("CARREL_MINIO")
 	if bin == "" {
@@ -51,8 +53,8 @@ func startMinio(t *testing.T) minioServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "server", "--quiet", "--address", addr, "--console-address", console, t.TempDir())
 	cmd.Env = append(os.Environ(),
-		"MINIO_ROOT_USER="+minioUser,
-		"MINIO_ROOT_PASSWORD="+minioPassword,
+		"MINIO_ROOT_USER="+User,
+		"MINIO_ROOT_PASSWORD="+Password,
 		"MINIO_BROWSER=off",
 		"MINIO_UPDATE=off",
 	)
@@ -70,8 +72,8 @@ func startMinio(t *testing.T) minioServer {
 	})
 	waitLive(t, "http://"+addr+"/minio/health/live", exited, &out)
 
-	srv := minioServer{Endpoint: addr, Bucket: "carrel-test"}
-	client, err := minio.New(addr, &minio.Options{Creds: credentials.NewStaticV4(minioUser, minioPassword, "")})
+	srv := Server{Endpoint: addr, Bucket: "carrel-test"}
+	client, err := minio.New(addr, &minio.Options{Creds: credentials.NewStaticV4(User, Password, "")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func startMinio(t *testing.T) minioServer {
 }
 
 // waitLive polls url until it answers 200, the server exits or 60s pass.
-func waitLive(t *testing.T, url string, exited <-chan error, out fmt.Stringer) {
+func waitLive(t testing.TB, url string, exited <-chan error, out fmt.Stringer) {
 	t.Helper()
 	deadline := time.After(60 * time.Second)
 	tick := time.NewTicker(50 * time.Millisecond)
@@ -105,7 +107,7 @@ func waitLive(t *testing.T, url string, exited <-chan error, out fmt.Stringer) {
 }
 
 // freeAddr returns a 127.0.0.1 address with a port nobody listens on now.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -116,7 +118,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // repoRoot returns the directory holding go.mod above the test's directory.
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
