@@ -122,3 +122,25 @@ func (db *DB) FileInPublicVersion(ctx context.Context, fileID int64) (itemID int
 		WHERE vf.file_id = ? AND i.status = 'public' GROUP BY vf.item_id`, fileID).Scan(&itemID, &version)
 	return itemID, version, notFound(err, "file %d not found", fileID)
 }
+
+// Withdraw takes a published item out of public view, leaving a tombstone:
+// its metadata and the reason stay citable, its files are no longer served.
+// ECONFLICT if the item is not published.
+func (db *DB) Withdraw(ctx context.Context, id int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return app.Errorf(app.EUNPROCESSABLE, "a reason for the withdrawal is required; it is shown on the public record")
+	}
+	return db.change(ctx, func() int64 { return id }, func(tx *sql.Tx) error {
+		var status string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM items WHERE id = ?`, id).Scan(&status); err != nil {
+			return notFound(err, "item %d not found", id)
+		}
+		if status != string(app.StatusPublished) {
+			return app.Errorf(app.ECONFLICT, "item %d is not published, so it cannot be withdrawn", id)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE items SET status = 'withdrawn', withdraw_reason = ?, modified_at = ? WHERE id = ?`,
+			reason, db.stamp(), id)
+		return err
+	})
+}
