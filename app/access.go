@@ -19,9 +19,16 @@ func CanEdit(a Actor, it *Item) bool {
 func CanSeeDraft(a Actor, it *Item) bool { return CanEdit(a, it) }
 
 // CanSeePublic reports whether the actor may see the item's published
-// versions: anyone once it is public; after withdrawal only its tombstone.
-func CanSeePublic(_ Actor, it *Item) bool { return it.IsPublic() }
+// metadata: anyone once it is public, and after withdrawal its tombstone
+// (metadata and reason, never files).
+func CanSeePublic(_ Actor, it *Item) bool {
+	return it.Version > 0 && (it.Status == StatusPublished || it.Status == StatusWithdrawn)
+}
 
-// CanDownloadPublic reports whether the public files of a published item
-// may be downloaded by the actor.
-func CanDownloadPublic(a Actor, it *Item) bool { return CanSeePublic(a, it) }
+// CanDownloadPublic reports whether the files of the item's published
+// versions may be downloaded by the actor: only while it is public.
+func CanDownloadPublic(_ Actor, it *Item) bool { return it.IsPublic() }
+
+// CanWithdraw reports whether the actor may withdraw a published item.
+// Withdrawal is a curatorial decision, so it is the administrators'.
+func CanWithdraw(a Actor, _ *Item) bool { return a.Admin }

@@ -114,7 +114,7 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handlePublicZip(w http.ResponseWriter, r *http.Request) {
-	it, ver, err := s.publicVersion(r)
+	it, ver, err := s.publicFiles(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -24,6 +24,19 @@ func (s *Server) publicItem(r *http.Request) (*app.Item, error) {
 	return it, nil
 }
 
+// publicFiles loads the version a request names, for serving its files:
+// never those of a withdrawn item.
+func (s *Server) publicFiles(r *http.Request) (*app.Item, *app.Version, error) {
+	it, ver, err := s.publicVersion(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !app.CanDownloadPublic(actor(r.Context()), it) {
+		return nil, nil, app.Errorf(app.ENOTFOUND, "item %d was withdrawn: %s", it.ID, it.WithdrawReason)
+	}
+	return it, ver, nil
+}
+
 // publicVersion loads the version a request names ({v}, or the latest).
 func (s *Server) publicVersion(r *http.Request) (*app.Item, *app.Version, error) {
 	it, err := s.publicItem(r)
@@ -153,7 +166,7 @@ func (s *Server) handlePublicVersions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handlePublicFiles(w http.ResponseWriter, r *http.Request) {
-	_, ver, err := s.publicVersion(r)
+	_, ver, err := s.publicFiles(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -171,7 +184,7 @@ func (s *Server) handlePublicVersionFiles(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) handlePublicFile(w http.ResponseWriter, r *http.Request) {
-	_, ver, err := s.publicVersion(r)
+	_, ver, err := s.publicFiles(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

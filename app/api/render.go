@@ -68,6 +68,8 @@ type articleComplete struct {
 	Authors          []authorJSON          `json:"authors"`
 	CustomFields     []customFieldJSON     `json:"custom_fields"`
 	EmbargoOptions   []any                 `json:"embargo_options"`
+	IsWithdrawn      bool                  `json:"is_withdrawn,omitempty"`
+	WithdrawReason   string                `json:"withdrawal_reason,omitempty"`
 	AccountID        *int64                `json:"account_id,omitempty"`
 	CurationStatus   string                `json:"curation_status,omitempty"`
 }
@@ -220,6 +222,11 @@ func (s *Server) completeArticle(r *http.Request, v *vocabulary, it *app.Item, v
 		a.CustomFields = append(a.CustomFields, customFieldJSON{Name: name, Value: val, FieldType: "text", Settings: map[string]any{}})
 	}
 	a.EmbargoOptions = []any{}
+	if it.Status == app.StatusWithdrawn {
+		// A tombstone: the record stays citable, the files are gone.
+		a.Status, a.IsWithdrawn, a.WithdrawReason = "withdrawn", true, it.WithdrawReason
+		a.Files, a.FolderStructure, a.Size = []fileJSON{}, map[string]string{}, 0
+	}
 	a.Citation = citation(md, v, published, a.URLPublicHTML)
 	if ver == nil {
 		acct := it.AccountID

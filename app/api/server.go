@@ -29,6 +29,7 @@ type Catalog interface {
 	DeleteItem(ctx context.Context, id int64) ([]string, error)
 	ListItems(ctx context.Context, f app.ItemFilter) ([]app.ListedItem, error)
 	Publish(ctx context.Context, id int64) (*app.Version, error)
+	Withdraw(ctx context.Context, id int64, reason string) error
 	Version(ctx context.Context, itemID int64, number int) (*app.Version, error)
 	Versions(ctx context.Context, itemID int64) ([]app.Version, error)
 
@@ -110,6 +111,15 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /v2/account/articles/{id}", s.authed(s.handleDelete))
 	m.HandleFunc("POST /v2/account/articles/{id}/publish", s.authed(s.handlePublish))
 	m.HandleFunc("GET /v2/account/articles/{id}/download", s.authed(s.handleOwnZip))
+	m.HandleFunc("POST /v2/account/articles/{id}/unpublish", s.authed(s.handleUnpublish))
+	m.HandleFunc("GET /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsList))
+	m.HandleFunc("POST /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))
+	m.HandleFunc("PUT /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))
+	m.HandleFunc("DELETE /v2/account/articles/{id}/authors/{aid}", s.authed(s.handleAuthorDelete))
+	m.HandleFunc("GET /v2/account/articles/{id}/categories", s.authed(s.handleCategoriesList))
+	m.HandleFunc("POST /v2/account/articles/{id}/categories", s.authed(s.handleCategoriesSet))
+	m.HandleFunc("PUT /v2/account/articles/{id}/categories", s.authed(s.handleCategoriesSet))
+	m.HandleFunc("DELETE /v2/account/articles/{id}/categories/{cid}", s.authed(s.handleCategoryDelete))
 	m.HandleFunc("GET /v2/account/articles/{id}/files", s.authed(s.handleOwnFiles))
 	m.HandleFunc("POST /v2/account/articles/{id}/files", s.authed(s.handleFileCreate))
 	m.HandleFunc("GET /v2/account/articles/{id}/files/{fid}", s.authed(s.handleOwnFile))
