@@ -65,6 +65,8 @@ type Server struct {
 	mux   *http.ServeMux
 	parts partLocks
 	vc    vocabCache
+	// patterns are the registered routes, for the coverage page.
+	patterns []string
 }
 
 // New returns a Server.
@@ -83,54 +85,63 @@ func (s *Server) Handler() http.Handler { return s.withRequestLog(s.mux) }
 // Mux exposes the route table so that other HTTP packages can add theirs.
 func (s *Server) Mux() *http.ServeMux { return s.mux }
 
+// Routes lists the method and path pattern of every API route, so that
+// the API coverage page can be generated from what is really served.
+func (s *Server) Routes() []string { return append([]string{}, s.patterns...) }
+
+// handle registers a route and remembers its pattern.
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.HandleFunc(pattern, h)
+}
+
 func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
-	m.HandleFunc("GET /readyz", s.handleReady)
+	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	s.handle("GET /readyz", s.handleReady)
 
-	m.HandleFunc("GET /v2/item_types", s.handleItemTypes)
-	m.HandleFunc("GET /v2/licenses", s.handleLicenses)
-	m.HandleFunc("GET /v2/categories", s.handleCategories)
+	s.handle("GET /v2/item_types", s.handleItemTypes)
+	s.handle("GET /v2/licenses", s.handleLicenses)
+	s.handle("GET /v2/categories", s.handleCategories)
 
-	m.HandleFunc("GET /v2/articles", s.handlePublicList)
-	m.HandleFunc("GET /v2/articles/{id}", s.handlePublicArticle)
-	m.HandleFunc("GET /v2/articles/{id}/versions", s.handlePublicVersions)
-	m.HandleFunc("GET /v2/articles/{id}/versions/{v}", s.handlePublicVersion)
-	m.HandleFunc("GET /v2/articles/{id}/versions/{v}/files", s.handlePublicVersionFiles)
-	m.HandleFunc("GET /v2/articles/{id}/versions/{v}/download", s.handlePublicVersionZip)
-	m.HandleFunc("GET /v2/articles/{id}/files", s.handlePublicFiles)
-	m.HandleFunc("GET /v2/articles/{id}/files/{fid}", s.handlePublicFile)
-	m.HandleFunc("GET /v2/articles/{id}/download", s.handlePublicZip)
-	m.HandleFunc("GET /v2/file/download/{fid}", s.handleFileDownload)
+	s.handle("GET /v2/articles", s.handlePublicList)
+	s.handle("GET /v2/articles/{id}", s.handlePublicArticle)
+	s.handle("GET /v2/articles/{id}/versions", s.handlePublicVersions)
+	s.handle("GET /v2/articles/{id}/versions/{v}", s.handlePublicVersion)
+	s.handle("GET /v2/articles/{id}/versions/{v}/files", s.handlePublicVersionFiles)
+	s.handle("GET /v2/articles/{id}/versions/{v}/download", s.handlePublicVersionZip)
+	s.handle("GET /v2/articles/{id}/files", s.handlePublicFiles)
+	s.handle("GET /v2/articles/{id}/files/{fid}", s.handlePublicFile)
+	s.handle("GET /v2/articles/{id}/download", s.handlePublicZip)
+	s.handle("GET /v2/file/download/{fid}", s.handleFileDownload)
 
-	m.HandleFunc("GET /v2/account/articles", s.authed(s.handleOwnList))
-	m.HandleFunc("POST /v2/account/articles", s.authed(s.handleCreate))
-	m.HandleFunc("GET /v2/account/articles/{id}", s.authed(s.handleOwnArticle))
-	m.HandleFunc("PUT /v2/account/articles/{id}", s.authed(s.handleUpdate))
-	m.HandleFunc("PATCH /v2/account/articles/{id}", s.authed(s.handleUpdate))
-	m.HandleFunc("DELETE /v2/account/articles/{id}", s.authed(s.handleDelete))
-	m.HandleFunc("POST /v2/account/articles/{id}/publish", s.authed(s.handlePublish))
-	m.HandleFunc("GET /v2/account/articles/{id}/download", s.authed(s.handleOwnZip))
-	m.HandleFunc("POST /v2/account/articles/{id}/unpublish", s.authed(s.handleUnpublish))
-	m.HandleFunc("GET /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsList))
-	m.HandleFunc("POST /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))
-	m.HandleFunc("PUT /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))
-	m.HandleFunc("DELETE /v2/account/articles/{id}/authors/{aid}", s.authed(s.handleAuthorDelete))
-	m.HandleFunc("GET /v2/account/articles/{id}/categories", s.authed(s.handleCategoriesList))
-	m.HandleFunc("POST /v2/account/articles/{id}/categories", s.authed(s.handleCategoriesSet))
-	m.HandleFunc("PUT /v2/account/articles/{id}/categories", s.authed(s.handleCategoriesSet))
-	m.HandleFunc("DELETE /v2/account/articles/{id}/categories/{cid}", s.authed(s.handleCategoryDelete))
-	m.HandleFunc("GET /v2/account/articles/{id}/files", s.authed(s.handleOwnFiles))
-	m.HandleFunc("POST /v2/account/articles/{id}/files", s.authed(s.handleFileCreate))
-	m.HandleFunc("GET /v2/account/articles/{id}/files/{fid}", s.authed(s.handleOwnFile))
-	m.HandleFunc("POST /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileComplete))
-	m.HandleFunc("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
+	s.handle("GET /v2/account/articles", s.authed(s.handleOwnList))
+	s.handle("POST /v2/account/articles", s.authed(s.handleCreate))
+	s.handle("GET /v2/account/articles/{id}", s.authed(s.handleOwnArticle))
+	s.handle("PUT /v2/account/articles/{id}", s.authed(s.handleUpdate))
+	s.handle("PATCH /v2/account/articles/{id}", s.authed(s.handleUpdate))
+	s.handle("DELETE /v2/account/articles/{id}", s.authed(s.handleDelete))
+	s.handle("POST /v2/account/articles/{id}/publish", s.authed(s.handlePublish))
+	s.handle("GET /v2/account/articles/{id}/download", s.authed(s.handleOwnZip))
+	s.handle("POST /v2/account/articles/{id}/unpublish", s.authed(s.handleUnpublish))
+	s.handle("GET /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsList))
+	s.handle("POST /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))
+	s.handle("PUT /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))
+	s.handle("DELETE /v2/account/articles/{id}/authors/{aid}", s.authed(s.handleAuthorDelete))
+	s.handle("GET /v2/account/articles/{id}/categories", s.authed(s.handleCategoriesList))
+	s.handle("POST /v2/account/articles/{id}/categories", s.authed(s.handleCategoriesSet))
+	s.handle("PUT /v2/account/articles/{id}/categories", s.authed(s.handleCategoriesSet))
+	s.handle("DELETE /v2/account/articles/{id}/categories/{cid}", s.authed(s.handleCategoryDelete))
+	s.handle("GET /v2/account/articles/{id}/files", s.authed(s.handleOwnFiles))
+	s.handle("POST /v2/account/articles/{id}/files", s.authed(s.handleFileCreate))
+	s.handle("GET /v2/account/articles/{id}/files/{fid}", s.authed(s.handleOwnFile))
+	s.handle("POST /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileComplete))
+	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
 
-	m.HandleFunc("GET /upload/{token}", s.handleUploadInfo)
-	m.HandleFunc("PUT /upload/{token}/{part}", s.handlePartPut)
-	m.HandleFunc("DELETE /upload/{token}/{part}", s.handlePartReset)
+	s.handle("GET /upload/{token}", s.handleUploadInfo)
+	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)
+	s.handle("DELETE /upload/{token}/{part}", s.handlePartReset)
 
-	m.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
+	s.mux.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
 }
