@@ -64,9 +64,14 @@ type pendingChanges struct {
 }
 
 // Open opens the index kept under dir, creating it if needed, or a new
-// in-memory index when dir is "". An index written under another schema
-// version is replaced by an empty one, whose Applied is 0: the caller should
-// then Rebuild it from the catalog.
+// in-memory index when dir is "" (for tests and small corpora: Bleve never
+// merges an in-memory index's segments, so it slows as changes accumulate;
+// Rebuild compacts it). An index written under another schema version is
+// replaced by an empty one, whose Applied is 0: the caller should then
+// Rebuild it from the catalog.
+//
+// Under dir, CURRENT names the live generation directory (gen-NNNNNNNN);
+// Open removes any other generation, left by a crashed rebuild.
 func Open(dir string) (*Index, error) {
 	ix := &Index{dir: dir, mapping: newMapping()}
 	if dir == "" {

@@ -366,6 +366,9 @@ func (p *parser) primary(field string) (expr, error) {
 		}
 		return nil, invalid(":%s: needs a value after it", t.text)
 	case tRParen:
+		if p.depth > 0 {
+			return nil, invalid("a term is missing before )")
+		}
 		return nil, invalid("unbalanced parenthesis in query: unexpected )")
 	case tEOF:
 		return nil, invalid("query ends where a term is expected")

@@ -76,6 +76,7 @@ func TestParse_Errors(t *testing.T) {
 		{"climate)", "unexpected )"},
 		{")", "unexpected )"},
 		{"()", "empty parentheses"},
+		{"(a OR)", "a term is missing before )"},
 		{"((a)", "missing )"},
 		{":nope: x", "unknown field prefix :nope:"},
 		{":title:", ":title: needs a value"},

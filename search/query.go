@@ -49,8 +49,10 @@ type Query struct {
 	ResourceDOI     string
 
 	// Sort is one of the Sort* constants; "" means relevance when Text has
-	// terms and published date otherwise.
+	// terms and published date otherwise. Ties are broken by published date,
+	// newest first, then by item id, so pages are stable.
 	Sort string
+	// Desc sorts in descending order; relevance is always best first.
 	Desc bool
 
 	Offset int // at most MaxOffset
