@@ -58,23 +58,24 @@ type Config struct {
 
 // Server is the API's HTTP handler.
 type Server struct {
-	cfg   Config
-	cat   Catalog
-	blobs storage.Backend
-	log   *slog.Logger
-	mux   *http.ServeMux
-	parts partLocks
-	vc    vocabCache
+	cfg    Config
+	cat    Catalog
+	blobs  storage.Backend
+	search Searcher
+	log    *slog.Logger
+	mux    *http.ServeMux
+	parts  partLocks
+	vc     vocabCache
 	// patterns are the registered routes, for the coverage page.
 	patterns []string
 }
 
 // New returns a Server.
-func New(cfg Config, cat Catalog, blobs storage.Backend, log *slog.Logger) *Server {
+func New(cfg Config, cat Catalog, blobs storage.Backend, index Searcher, log *slog.Logger) *Server {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 4 << 20
 	}
-	s := &Server{cfg: cfg, cat: cat, blobs: blobs, log: log, mux: http.NewServeMux(), parts: partLocks{held: map[partKey]bool{}}}
+	s := &Server{cfg: cfg, cat: cat, blobs: blobs, search: index, log: log, mux: http.NewServeMux(), parts: partLocks{held: map[partKey]bool{}}}
 	s.routes()
 	return s
 }
@@ -104,6 +105,8 @@ func (s *Server) routes() {
 	s.handle("GET /v2/categories", s.handleCategories)
 
 	s.handle("GET /v2/articles", s.handlePublicList)
+	s.handle("POST /v2/articles/search", s.handlePublicSearch)
+	s.handle("POST /v2/account/articles/search", s.authed(s.handleOwnSearch))
 	s.handle("GET /v2/articles/{id}", s.handlePublicArticle)
 	s.handle("GET /v2/articles/{id}/versions", s.handlePublicVersions)
 	s.handle("GET /v2/articles/{id}/versions/{v}", s.handlePublicVersion)

@@ -40,8 +40,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	index, err := openIndex(ctx, cfg, cat, log)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota}, cat, blobs, log)
+		DefaultQuota: cfg.Upload.DefaultQuota}, cat, blobs, index, log)
 
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {

@@ -1,0 +1,235 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"sync"
+
+	"carrel/app"
+	"carrel/search"
+)
+
+// Indexer keeps a search index in step with the catalog. After every
+// committed change it applies, in order and under one lock, every catalog
+// change the index has not applied yet; at start the same step repairs an
+// index left behind by a crash between a commit and its index update.
+type Indexer struct {
+	db     *DB
+	ix     *search.Index
+	mu     sync.Mutex
+	failed error // the last background update's error, until one succeeds
+}
+
+// AttachIndex brings ix up to date with the catalog and keeps it so;
+// report is told of updates that fail after a commit (the next change or
+// the next start retries them).
+func (db *DB) AttachIndex(ctx context.Context, ix *search.Index, report func(error)) (*Indexer, error) {
+	in := &Indexer{db: db, ix: ix}
+	if err := in.CatchUp(ctx); err != nil {
+		return nil, err
+	}
+	db.OnChange(func(ctx context.Context, _ int64, _ []int64) {
+		if err := in.CatchUp(context.WithoutCancel(ctx)); err != nil {
+			// The change is committed; the next change or the next start
+			// applies it.
+			in.lastErr(err)
+			report(err)
+		}
+	})
+	return in, nil
+}
+
+// lastErr records a failed background catch-up for Err.
+func (in *Indexer) lastErr(err error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.failed = err
+}
+
+// CatchUp applies every catalog change after the index's last applied one.
+func (in *Indexer) CatchUp(ctx context.Context) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for {
+		after, err := in.ix.Applied()
+		if err != nil {
+			return err
+		}
+		seq, ids, err := in.db.changesAfter(ctx, after, 500)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		var put []search.Document
+		var del []int64
+		for _, id := range ids {
+			doc, err := in.db.SearchDocument(ctx, id)
+			switch {
+			case app.ErrorCode(err) == app.ENOTFOUND:
+				del = append(del, id)
+			case err != nil:
+				return err
+			default:
+				put = append(put, *doc)
+			}
+		}
+		if err := in.ix.Apply(ctx, seq, put, del); err != nil {
+			return err
+		}
+		in.failed = nil
+	}
+}
+
+// Err returns the error of the last failed background update, if any.
+func (in *Indexer) Err() error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.failed
+}
+
+// changesAfter returns the distinct items changed after seq (at most limit
+// changes) and the last seq read.
+func (db *DB) changesAfter(ctx context.Context, after int64, limit int) (int64, []int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT seq, item_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return 0, nil, translate(err)
+	}
+	defer rows.Close()
+	last := after
+	seen := map[int64]bool{}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&last, &id); err != nil {
+			return 0, nil, translate(err)
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return last, ids, translate(rows.Err())
+}
+
+// LastChange returns the newest change sequence number.
+func (db *DB) LastChange(ctx context.Context) (int64, error) {
+	var seq int64
+	err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&seq)
+	return seq, translate(err)
+}
+
+// SearchDocument builds the index document of an item: its latest public
+// version when it has one, else its draft, with the access flags.
+func (db *DB) SearchDocument(ctx context.Context, id int64) (*search.Document, error) {
+	it, err := db.Item(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	md, files, published := &it.Draft, []app.File(nil), it.Published
+	if it.Version > 0 {
+		v, err := db.Version(ctx, id, it.Version)
+		if err != nil {
+			return nil, err
+		}
+		md, files, published = &v.Metadata, v.Files, v.Published
+	} else if files, err = db.DraftFiles(ctx, id); err != nil {
+		return nil, err
+	}
+	d := &search.Document{ItemID: it.ID, OwnerID: it.AccountID, GroupID: it.GroupID, Public: it.IsPublic(),
+		Title: md.Title, Description: md.Description, Keywords: md.Keywords, References: md.References,
+		ItemType: md.ItemType, License: md.License, DOI: md.DOI, Handle: md.Handle, ResourceDOI: md.ResourceDOI,
+		Published: published, Modified: it.Modified, Created: it.Created, Version: it.Version}
+	for _, a := range md.Authors {
+		d.Authors = append(d.Authors, a.FullName)
+		if a.ORCID != "" {
+			d.ORCIDs = append(d.ORCIDs, a.ORCID)
+		}
+	}
+	if md.Funding != "" {
+		d.Funding = append(d.Funding, md.Funding)
+	}
+	for _, f := range md.FundingList {
+		d.Funding = append(d.Funding, strings.TrimSpace(f.Title+" "+f.Funder+" "+f.GrantCode))
+	}
+	for _, f := range files {
+		d.FileNames = append(d.FileNames, f.Name)
+	}
+	if err := db.resolveNames(ctx, d, md.Categories); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// resolveNames fills in vocabulary names and category ancestors.
+func (db *DB) resolveNames(ctx context.Context, d *search.Document, cats []int64) error {
+	name := func(q string, arg any) (string, error) {
+		var s string
+		err := db.read.QueryRowContext(ctx, q, arg).Scan(&s)
+		if err == sql.ErrNoRows {
+			return "", nil
+		}
+		return s, translate(err)
+	}
+	var err error
+	if d.ItemTypeName, err = name(`SELECT name FROM item_types WHERE id = ?`, d.ItemType); err != nil {
+		return err
+	}
+	if d.LicenseName, err = name(`SELECT name FROM licenses WHERE id = ?`, d.License); err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, c := range cats {
+		var title, path string
+		err := db.read.QueryRowContext(ctx, `SELECT title, path FROM categories WHERE id = ?`, c).Scan(&title, &path)
+		if err == sql.ErrNoRows {
+			continue
+		} else if err != nil {
+			return translate(err)
+		}
+		d.Categories = append(d.Categories, title)
+		for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
+			if id, err := strconv.ParseInt(p, 10, 64); err == nil && !seen[id] {
+				seen[id] = true
+				d.CategoryIDs = append(d.CategoryIDs, id)
+			}
+		}
+	}
+	return nil
+}
+
+// AllSearchDocuments feeds every item's document to yield, for a full
+// rebuild of the index.
+func (db *DB) AllSearchDocuments(ctx context.Context, yield func(search.Document) error) error {
+	var last int64
+	for {
+		rows, err := db.read.QueryContext(ctx, `SELECT id FROM items WHERE id > ? ORDER BY id LIMIT 1000`, last)
+		if err != nil {
+			return translate(err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return translate(err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if len(ids) == 0 {
+			return nil
+		}
+		for _, id := range ids {
+			d, err := db.SearchDocument(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := yield(*d); err != nil {
+				return err
+			}
+		}
+		last = ids[len(ids)-1]
+	}
+}
+
