@@ -232,4 +232,3 @@ func (db *DB) AllSearchDocuments(ctx context.Context, yield func(search.Document
 		last = ids[len(ids)-1]
 	}
 }
-
