@@ -232,3 +232,10 @@ func (db *DB) AllSearchDocuments(ctx context.Context, yield func(search.Document
 		last = ids[len(ids)-1]
 	}
 }
+
+// CountItems returns the number of items in the catalog.
+func (db *DB) CountItems(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM items`).Scan(&n)
+	return n, translate(err)
+}

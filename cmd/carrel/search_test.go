@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -79,6 +80,12 @@ func TestIndexCatchUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat.Close()
+	// carrel reindex rebuilds from the catalog and swaps the new index in.
+	var errb strings.Builder
+	if code := run(context.Background(), &env{stdout: discard{}, stderr: &errb}, []string{"reindex", "--data", dir}); code != 0 ||
+		!strings.Contains(errb.String(), "indexed 1 items") {
+		t.Fatalf("reindex: exit %d: %s", code, errb.String())
+	}
 	s, stop = start()
 	defer stop()
 	var res []struct{ ID int64 }
