@@ -79,8 +79,16 @@ func (db *DB) UpdateDraft(ctx context.Context, id int64, md app.Metadata) (*app.
 		if err != nil {
 			return err
 		}
-		return mustAffect(tx.ExecContext(ctx, `UPDATE items SET draft = ?, draft_changed = 1, modified_at = ? WHERE id = ? AND status != 'withdrawn'`,
-			string(body), db.stamp(), id))
+		var status string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM items WHERE id = ?`, id).Scan(&status); err != nil {
+			return notFound(err, "item %d not found", id)
+		}
+		if status == string(app.StatusWithdrawn) {
+			return app.Errorf(app.ECONFLICT, "item %d has been withdrawn and can no longer be edited", id)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE items SET draft = ?, draft_changed = 1, modified_at = ? WHERE id = ?`,
+			string(body), db.stamp(), id)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -37,6 +37,8 @@ func TestWithdrawal(t *testing.T) {
 	s.do("GET", fmt.Sprintf("/v2/articles/%d/files", item), "", nil).want(t, 404)
 	s.do("GET", fmt.Sprintf("/v2/articles/%d/download", item), "", nil).want(t, 404)
 	s.do("POST", path+"/publish", owner, nil).want(t, 409)
+	s.do("PUT", path, owner, map[string]string{"title": "Edited after withdrawal"}).want(t, 409)
+	s.do("POST", path+"/files", owner, map[string]any{"name": "more.csv", "size": 3}).want(t, 409)
 	var list []any
 	s.do("GET", "/v2/articles", "", nil).want(t, 200).JSON(t, &list)
 	if len(list) != 0 {
@@ -83,4 +85,19 @@ func TestAuthorsAndCategories(t *testing.T) {
 	}
 	other := s.account("x@example.edu", false)
 	s.do("GET", p+"/authors", other, nil).want(t, 404)
+}
+
+// TestQuota checks that an upload that would exceed the depositor's quota
+// is refused before any byte is sent.
+func TestQuota(t *testing.T) {
+	s := startServerWith(t, "[upload]\ndefault_quota = 1000\n")
+	tok := s.account("q@example.edu", false)
+	item := s.createItem(t, tok, "Quota")
+	s.upload(t, tok, item, "a.bin", make([]byte, 600), nil)
+	var e struct{ Message string }
+	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/files", item), tok, map[string]any{"name": "b.bin", "size": 600}).want(t, 413).JSON(t, &e)
+	if e.Message == "" {
+		t.Fatal("no message")
+	}
+	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/files", item), tok, map[string]any{"name": "c.bin", "size": 400}).want(t, 201)
 }
