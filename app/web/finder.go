@@ -1,0 +1,126 @@
+package web
+
+import (
+	"context"
+	"strings"
+
+	"carrel/app"
+	"carrel/app/formats"
+	"carrel/search"
+)
+
+// Finder answers the search page. Implementations must return only items
+// the viewer may see publicly.
+type Finder interface {
+	// Find returns one page of matching items, each with its latest
+	// public version, and the total number of matches. EINVALID for a
+	// query it cannot parse (the message says why).
+	Find(ctx context.Context, q SearchQuery) (*SearchResult, error)
+}
+
+// SearchQuery is one search request from the search page.
+type SearchQuery struct {
+	Text   string
+	Viewer app.Actor
+	Offset int
+	Limit  int
+}
+
+// SearchResult is one page of search results.
+type SearchResult struct {
+	Total int
+	Items []app.ListedItem
+}
+
+// CatalogFinder searches by scanning the newest public items of the catalog
+// for the words of the query; it stands in until a search index is wired.
+type CatalogFinder struct {
+	Catalog Catalog
+	// Scan bounds how many recent items are examined; 0 means 5000.
+	Scan int
+}
+
+// Find matches every word of q.Text, case-insensitively, against title,
+// authors, keywords and description.
+func (f CatalogFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, error) {
+	scan := f.Scan
+	if scan == 0 {
+		scan = 5000
+	}
+	words := strings.Fields(strings.ToLower(q.Text))
+	res := &SearchResult{}
+	const batch = 500
+	for off := 0; off < scan; off += batch {
+		items, err := f.Catalog.ListItems(ctx, app.ItemFilter{Order: "published_date", Desc: true, Offset: off, Limit: batch})
+		if err != nil {
+			return nil, err
+		}
+		for _, li := range items {
+			if li.Version == nil || !app.CanSeePublic(q.Viewer, li.Item) || !matches(&li.Version.Metadata, words) {
+				continue
+			}
+			if res.Total >= q.Offset && len(res.Items) < q.Limit {
+				res.Items = append(res.Items, li)
+			}
+			res.Total++
+		}
+		if len(items) < batch {
+			break
+		}
+	}
+	return res, nil
+}
+
+func matches(md *app.Metadata, words []string) bool {
+	if len(words) == 0 {
+		return true
+	}
+	var b strings.Builder
+	b.WriteString(md.Title)
+	for _, a := range md.Authors {
+		b.WriteString(" " + a.FullName)
+	}
+	b.WriteString(" " + strings.Join(md.Keywords, " "))
+	b.WriteString(" " + formats.PlainText(md.Description))
+	hay := strings.ToLower(b.String())
+	for _, w := range words {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// IndexFinder answers searches from the Bleve index, reading each hit's
+// latest public version from the catalog.
+type IndexFinder struct {
+	Index   *search.Index
+	Catalog Catalog
+}
+
+// Find runs the query in the public scope of the index.
+func (f IndexFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, error) {
+	res, err := f.Index.Search(ctx, search.Query{Text: q.Text, Viewer: q.Viewer, Scope: search.ScopePublic, Offset: q.Offset, Limit: q.Limit})
+	if err != nil {
+		return nil, err
+	}
+	out := &SearchResult{Total: int(res.Total)}
+	for _, h := range res.Hits {
+		it, err := f.Catalog.Item(ctx, h.ItemID)
+		if app.ErrorCode(err) == app.ENOTFOUND {
+			continue // deleted since it was indexed
+		} else if err != nil {
+			return nil, err
+		}
+		if !app.CanSeePublic(q.Viewer, it) {
+			continue
+		}
+		v, err := f.Catalog.Version(ctx, it.ID, it.Version)
+		if err != nil {
+			return nil, err
+		}
+		it.Draft = app.Metadata{}
+		out.Items = append(out.Items, app.ListedItem{Item: it, Version: v})
+	}
+	return out, nil
+}

@@ -1,0 +1,245 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"carrel/app"
+)
+
+// slug is the title as it appears in landing page URLs: runs of anything
+// but letters and digits become one "_". The rule is the API's, so both
+// link to the same address.
+func slug(title string) string {
+	var b strings.Builder
+	gap := false
+	for _, c := range title {
+		if unicode.IsLetter(c) || unicode.IsNumber(c) {
+			if gap && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			b.WriteRune(c)
+			gap = false
+		} else {
+			gap = true
+		}
+	}
+	s := b.String()
+	if len(s) > 80 {
+		s = strings.TrimRight(s[:80], "_")
+	}
+	if s == "" {
+		s = "item"
+	}
+	return s
+}
+
+// itemURL is the landing page path of an item (of one version when v > 0).
+func itemURL(title string, id int64, v int) string {
+	u := fmt.Sprintf("/articles/%s/%d", url.PathEscape(slug(title)), id)
+	if v > 0 {
+		u += fmt.Sprintf("/versions/%d", v)
+	}
+	return u
+}
+
+// pathID parses a positive integer path value; anything else is not found.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, app.Errorf(app.ENOTFOUND, "not found")
+	}
+	return id, nil
+}
+
+// fileRow is one file in a landing page's file list.
+type fileRow struct {
+	app.File
+	DownloadURL string
+	PreviewURL  string
+}
+
+// itemPage is the data of the landing page.
+type itemPage struct {
+	Item        *app.Item
+	Meta        *app.Metadata
+	Draft       bool // showing the unpublished draft to its owner
+	Withdrawn   bool
+	Version     int // the version shown, 0 for a draft
+	Latest      int
+	Versions    []app.Version
+	Files       []fileRow
+	TotalSize   int64
+	ZipURL      string
+	Description template.HTML
+	ItemType    app.ItemType
+	License     app.License
+	Categories  []app.Category
+	DOIURL      string
+	URL         string // absolute landing URL
+	Path        string // landing path, without a version
+	Cite        citation
+	Share       []shareLink
+	CanEdit     bool
+}
+
+// shareLink is a link that shares the landing page elsewhere.
+type shareLink struct{ Name, URL string }
+
+func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	want := 0
+	if r.PathValue("v") != "" {
+		n, err := pathID(r, "v")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		want = int(n)
+	}
+	it, err := s.cat.Item(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := actor(ctx)
+	p := &itemPage{Item: it, CanEdit: app.CanEdit(a, it)}
+	var files []app.File
+	switch {
+	case app.CanSeePublic(a, it):
+		if want == 0 {
+			want = it.Version
+		}
+		ver, err := s.cat.Version(ctx, it.ID, want)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Meta, p.Version, p.Latest, files = &ver.Metadata, ver.Number, it.Version, ver.Files
+		if p.Versions, err = s.cat.Versions(ctx, it.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Cite = s.citationFor(r, it, ver, r.URL.Query().Get("cite"))
+		if !ver.Metadata.DownloadDisabled && len(files) > 0 {
+			p.ZipURL = fmt.Sprintf("/v2/articles/%d/versions/%d/download", it.ID, ver.Number)
+		}
+	case it.Status == app.StatusWithdrawn && it.Version > 0:
+		ver, err := s.cat.Version(ctx, it.ID, it.Version)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Meta, p.Withdrawn, p.Version, p.Latest = &ver.Metadata, true, ver.Number, it.Version
+	case app.CanSeeDraft(a, it) && want == 0:
+		p.Meta, p.Draft = &it.Draft, true
+		if files, err = s.cat.DraftFiles(ctx, it.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	default:
+		s.fail(w, r, app.Errorf(app.ENOTFOUND, "item %d not found", id))
+		return
+	}
+	if r.PathValue("slug") != slug(p.Meta.Title) {
+		target := itemURL(p.Meta.Title, it.ID, 0)
+		if r.PathValue("v") != "" {
+			target = itemURL(p.Meta.Title, it.ID, p.Version)
+		}
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
+	}
+	if err := s.fillItemPage(r, p, files); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if p.Withdrawn {
+		status = http.StatusGone
+	}
+	s.render(w, r, status, "item", view{Title: p.Meta.Title, Meta: s.citationMeta(r, p),
+		Canonical: p.URL, Page: p})
+}
+
+// fillItemPage resolves vocabulary and builds file rows and links.
+func (s *Server) fillItemPage(r *http.Request, p *itemPage, files []app.File) error {
+	v, err := s.vocab(r.Context())
+	if err != nil {
+		return err
+	}
+	md := p.Meta
+	p.ItemType, p.License, p.Categories = v.typeByID[md.ItemType], v.licByID[md.License], v.cats(md.Categories)
+	p.Description = s.description(md.Description)
+	if md.DOI != "" {
+		p.DOIURL = "https://doi.org/" + strings.TrimPrefix(md.DOI, "https://doi.org/")
+	}
+	p.Path = itemURL(md.Title, p.Item.ID, 0)
+	p.URL = s.baseURL(r) + p.Path
+	if !p.Withdrawn {
+		for _, f := range files {
+			row := fileRow{File: f}
+			if f.Status == app.FileAvailable && (p.Draft || !md.DownloadDisabled) {
+				row.DownloadURL = fmt.Sprintf("/v2/file/download/%d", f.ID)
+				if previewKind(f.Name) != kindNone {
+					row.PreviewURL = fmt.Sprintf("/preview/%d", f.ID)
+				}
+			}
+			p.TotalSize += f.Size
+			p.Files = append(p.Files, row)
+		}
+	}
+	if !p.Draft && !p.Withdrawn {
+		u, t := url.QueryEscape(p.URL), url.QueryEscape(md.Title)
+		p.Share = []shareLink{
+			{"Email", "mailto:?subject=" + t + "&body=" + u},
+			{"Mastodon", "https://mastodonshare.com/?text=" + t + "&url=" + u},
+			{"LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + u},
+			{"Bluesky", "https://bsky.app/intent/compose?text=" + t + "%20" + u},
+		}
+	}
+	return nil
+}
+
+// citationMeta builds the Highwire Press tags Google Scholar and reference
+// managers read from landing pages.
+func (s *Server) citationMeta(r *http.Request, p *itemPage) []metaTag {
+	if p.Draft || p.Withdrawn {
+		return []metaTag{{"robots", "noindex"}}
+	}
+	md := p.Meta
+	tags := []metaTag{{"citation_title", md.Title}}
+	for _, a := range md.Authors {
+		tags = append(tags, metaTag{"citation_author", a.FullName})
+	}
+	for _, v := range p.Versions {
+		if v.Number == p.Version {
+			tags = append(tags, metaTag{"citation_publication_date", v.Published.UTC().Format("2006/01/02")})
+		}
+	}
+	if md.DOI != "" {
+		tags = append(tags, metaTag{"citation_doi", strings.TrimPrefix(md.DOI, "https://doi.org/")})
+	}
+	for _, k := range md.Keywords {
+		tags = append(tags, metaTag{"citation_keywords", k})
+	}
+	for _, f := range p.Files {
+		if f.DownloadURL != "" && previewKind(f.Name) == kindPDF {
+			tags = append(tags, metaTag{"citation_pdf_url", s.baseURL(r) + f.DownloadURL})
+			break
+		}
+	}
+	return tags
+}

@@ -1,0 +1,131 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"carrel/app"
+	"carrel/app/formats"
+)
+
+// card is an item in a listing.
+type card struct {
+	URL      string
+	Title    string
+	Authors  []string
+	Type     string
+	Date     string
+	Status   string
+	Version  int
+	Snippet  string
+	Keywords []string
+}
+
+// cardOf summarises a listed public item.
+func cardOf(v *vocabulary, li app.ListedItem) card {
+	md := &li.Version.Metadata
+	c := card{URL: itemURL(md.Title, li.Item.ID, 0), Title: md.Title, Type: v.typeByID[md.ItemType].Name,
+		Date: li.Version.Published.UTC().Format("2 January 2006"), Version: li.Version.Number, Keywords: md.Keywords}
+	for _, a := range md.Authors {
+		c.Authors = append(c.Authors, a.FullName)
+	}
+	c.Snippet = formats.PlainText(md.Description)
+	if r := []rune(c.Snippet); len(r) > 240 {
+		c.Snippet = strings.TrimSpace(string(r[:240])) + "…"
+	}
+	if c.Title == "" {
+		c.Title = "Untitled"
+	}
+	return c
+}
+
+// homePage is the data of the home page.
+type homePage struct {
+	Items      int64
+	Files      int64
+	Recent     []card
+	SearchHint string
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v, err := s.vocab(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := homePage{}
+	if p.Items, p.Files, err = s.cat.PublicCounts(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	recent, err := s.cat.ListItems(ctx, app.ItemFilter{Order: "published_date", Desc: true, Limit: 10})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, li := range recent {
+		if li.Version != nil && app.CanSeePublic(actor(ctx), li.Item) {
+			p.Recent = append(p.Recent, cardOf(v, li))
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", view{Page: p})
+}
+
+// searchPage is the data of the search page.
+type searchPage struct {
+	Query      string
+	Total      int
+	Results    []card
+	Error      string
+	From, To   int
+	Prev, Next string
+}
+
+// searchPageSize is the number of results per page.
+const searchPageSize = 20
+
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	if page < 1 || page > 500 {
+		page = 1
+	}
+	p := searchPage{Query: q}
+	res, err := s.finder.Find(ctx, SearchQuery{Text: q, Viewer: actor(ctx), Offset: (page - 1) * searchPageSize, Limit: searchPageSize})
+	status := http.StatusOK
+	switch code := app.ErrorCode(err); code {
+	case "":
+		v, err := s.vocab(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.Total = res.Total
+		for _, li := range res.Items {
+			if li.Version != nil {
+				p.Results = append(p.Results, cardOf(v, li))
+			}
+		}
+		p.From, p.To = (page-1)*searchPageSize+1, (page-1)*searchPageSize+len(p.Results)
+		link := "/search?q=" + urlQueryEscape(q) + "&page="
+		if page > 1 {
+			p.Prev = link + strconv.Itoa(page-1)
+		}
+		if p.To < p.Total {
+			p.Next = link + strconv.Itoa(page+1)
+		}
+	case app.EINVALID, app.EUNPROCESSABLE:
+		p.Error, status = app.ErrorMessage(err), statusOf[code]
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	title := "Search"
+	if q != "" {
+		title = "Search: " + q
+	}
+	s.render(w, r, status, "search", view{Title: title, Page: p})
+}

@@ -1,0 +1,237 @@
+// Package web serves Carrel's human pages: the public home, search and item
+// landing pages, safe file previews, sign-in and the depositor's workspace.
+// Pages are rendered on the server from the templates in package ui; the
+// only script is the upload helper.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/microcosm-cc/bluemonday"
+
+	"carrel/app"
+	"carrel/app/auth"
+	"carrel/storage"
+)
+
+// Catalog is what the web pages need of the metadata store.
+type Catalog interface {
+	Item(ctx context.Context, id int64) (*app.Item, error)
+	Version(ctx context.Context, itemID int64, number int) (*app.Version, error)
+	Versions(ctx context.Context, itemID int64) ([]app.Version, error)
+	ListItems(ctx context.Context, f app.ItemFilter) ([]app.ListedItem, error)
+	File(ctx context.Context, id int64) (*app.File, error)
+	DraftFiles(ctx context.Context, itemID int64) ([]app.File, error)
+	FileInPublicVersion(ctx context.Context, fileID int64) (itemID int64, version int, err error)
+	// PublicCounts counts public items and the files of their latest
+	// versions.
+	PublicCounts(ctx context.Context) (items, files int64, err error)
+
+	CreateItem(ctx context.Context, accountID, groupID int64, md app.Metadata) (*app.Item, error)
+	UpdateDraft(ctx context.Context, id int64, md app.Metadata) (*app.Item, error)
+	Publish(ctx context.Context, id int64) (*app.Version, error)
+
+	Account(ctx context.Context, id int64) (*app.Account, error)
+	AccountByEmail(ctx context.Context, email string) (*app.Account, error)
+	PasswordHash(ctx context.Context, accountID int64) (string, error)
+
+	ItemTypes(ctx context.Context) ([]app.ItemType, error)
+	Licenses(ctx context.Context) ([]app.License, error)
+	Categories(ctx context.Context) ([]app.Category, error)
+}
+
+// Config is the part of Carrel's configuration the web pages use.
+type Config struct {
+	BaseURL   string // public URL of the site; empty = from the request
+	SiteName  string // shown in the header; "Carrel" if empty
+	Publisher string // the institution, cited as publisher
+	// Finder answers /search; nil means a simple filter over the catalog.
+	Finder Finder
+}
+
+// Server is the web pages' HTTP handler.
+type Server struct {
+	cfg      Config
+	cat      Catalog
+	blobs    storage.Backend
+	sessions *auth.Sessions
+	log      *slog.Logger
+	pages    map[string]*template.Template
+	static   *staticFiles
+	mux      *http.ServeMux
+	finder   Finder
+	policy   *bluemonday.Policy
+	vc       vocabCache
+	// dummyHash is checked when an unknown email signs in, so that a
+	// failed sign-in takes as long whether or not the account exists.
+	dummyHash string
+}
+
+// New returns a Server; it fails only if the embedded templates or assets
+// are broken, which tests catch.
+func New(cfg Config, cat Catalog, blobs storage.Backend, sessions *auth.Sessions, log *slog.Logger) (*Server, error) {
+	if cfg.SiteName == "" {
+		cfg.SiteName = "Carrel"
+	}
+	s := &Server{cfg: cfg, cat: cat, blobs: blobs, sessions: sessions, log: log, mux: http.NewServeMux(), finder: cfg.Finder,
+		policy: newDescriptionPolicy()}
+	if s.finder == nil {
+		s.finder = CatalogFinder{Catalog: cat}
+	}
+	var err error
+	if s.dummyHash, err = auth.HashPassword(auth.RandomID(16)); err != nil {
+		return nil, err
+	}
+	if s.static, err = loadStatic(); err != nil {
+		return nil, fmt.Errorf("web: static assets: %w", err)
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the pages with their middleware: request ids, the
+// signed-in actor, security headers, and cross-origin protection of every
+// unsafe method.
+func (s *Server) Handler() http.Handler {
+	return s.withRequest(http.NewCrossOriginProtection().Handler(s.mux))
+}
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /{$}", s.handleHome)
+	m.HandleFunc("GET /search", s.handleSearch)
+	m.HandleFunc("GET /articles/{slug}/{id}", s.handleItem)
+	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}", s.handleItem)
+	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/citation/{format}", s.handleCitation)
+	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
+	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
+	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)
+
+	m.HandleFunc("GET /login", s.handleLoginForm)
+	m.HandleFunc("POST /login", s.handleLogin)
+	m.HandleFunc("POST /logout", s.handleLogout)
+	m.HandleFunc("GET /account", s.signedIn(s.handleAccount))
+	m.HandleFunc("GET /account/articles/new", s.signedIn(s.handleNewForm))
+	m.HandleFunc("POST /account/articles", s.signedIn(s.handleCreate))
+	m.HandleFunc("GET /account/articles/{id}", s.signedIn(s.handleEditForm))
+	m.HandleFunc("POST /account/articles/{id}", s.signedIn(s.handleSave))
+	m.HandleFunc("POST /account/articles/{id}/publish", s.signedIn(s.handlePublish))
+
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, app.Errorf(app.ENOTFOUND, "There is no page at this address."))
+	})
+}
+
+type ctxKey int
+
+const (
+	ctxRequestID ctxKey = iota
+	ctxAccount
+)
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(ctxRequestID).(string)
+	return id
+}
+
+// account returns the signed-in account, or nil.
+func account(ctx context.Context) *app.Account {
+	a, _ := ctx.Value(ctxAccount).(*app.Account)
+	return a
+}
+
+// actor returns who is making the request, anonymous if nobody signed in.
+func actor(ctx context.Context) app.Actor {
+	if a := account(ctx); a != nil {
+		return app.Actor{AccountID: a.ID, Admin: a.Admin}
+	}
+	return app.Actor{}
+}
+
+// withRequest assigns a request id, resolves the session to an active
+// account, sets the pages' security headers, and logs the request.
+func (s *Server) withRequest(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		b := make([]byte, 8)
+		rand.Read(b)
+		id := hex.EncodeToString(b)
+		ctx := context.WithValue(r.Context(), ctxRequestID, id)
+		if aid, ok := s.sessions.AccountID(r); ok {
+			if acct, err := s.cat.Account(ctx, aid); err == nil && acct.Active {
+				ctx = context.WithValue(ctx, ctxAccount, acct)
+			}
+		}
+		h := w.Header()
+		h.Set("X-Request-Id", id)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", pageCSP)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "req", id, "panic", fmt.Sprint(p))
+				if !rec.wrote {
+					s.fail(rec, r.WithContext(ctx), app.Internal(fmt.Errorf("panic: %v", p), "panic"))
+				}
+			}
+			s.log.Info("page", "req", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"took", time.Since(start))
+		}()
+		next.ServeHTTP(rec, r.WithContext(ctx))
+	})
+}
+
+// pageCSP allows only Carrel's own stylesheet, script, images and frames:
+// no inline script can run even if escaping were ever to fail.
+const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; " +
+	"frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// statusRecorder notes the status of a response for the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(p []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(p)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// signedIn sends anonymous visitors to the sign-in page.
+func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if account(r.Context()) == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.fail(w, r, app.Errorf(app.EUNAUTHORIZED, "Please sign in first."))
+			return
+		}
+		h(w, r)
+	}
+}

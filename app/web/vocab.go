@@ -1,0 +1,107 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/microcosm-cc/bluemonday"
+
+	"carrel/app"
+)
+
+// vocabulary is the item types, licenses and categories by id.
+type vocabulary struct {
+	types      []app.ItemType
+	licenses   []app.License
+	categories []app.Category
+	typeByID   map[int]app.ItemType
+	licByID    map[int]app.License
+	catByID    map[int64]app.Category
+}
+
+// vocabCache keeps the vocabularies for a minute: they change only when an
+// administrator loads new ones, and every page needs them.
+type vocabCache struct {
+	mu      sync.Mutex
+	v       *vocabulary
+	fetched time.Time
+}
+
+func (s *Server) vocab(ctx context.Context) (*vocabulary, error) {
+	s.vc.mu.Lock()
+	defer s.vc.mu.Unlock()
+	if s.vc.v != nil && time.Since(s.vc.fetched) < time.Minute {
+		return s.vc.v, nil
+	}
+	v := &vocabulary{typeByID: map[int]app.ItemType{}, licByID: map[int]app.License{}, catByID: map[int64]app.Category{}}
+	var err error
+	if v.types, err = s.cat.ItemTypes(ctx); err != nil {
+		return nil, err
+	}
+	if v.licenses, err = s.cat.Licenses(ctx); err != nil {
+		return nil, err
+	}
+	if v.categories, err = s.cat.Categories(ctx); err != nil {
+		return nil, err
+	}
+	for _, t := range v.types {
+		v.typeByID[t.ID] = t
+	}
+	for _, l := range v.licenses {
+		v.licByID[l.ID] = l
+	}
+	for _, c := range v.categories {
+		v.catByID[c.ID] = c
+	}
+	s.vc.v, s.vc.fetched = v, time.Now()
+	return v, nil
+}
+
+// cats resolves category ids, skipping unknown ones.
+func (v *vocabulary) cats(ids []int64) []app.Category {
+	var out []app.Category
+	for _, id := range ids {
+		if c, ok := v.catByID[id]; ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// newDescriptionPolicy is the sanitiser for stored descriptions:
+// bluemonday's policy for user-generated content.
+func newDescriptionPolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.RequireNoReferrerOnLinks(true)
+	return p
+}
+
+// looksLikeHTML reports whether a description holds markup rather than
+// plain text typed into a form.
+func looksLikeHTML(d string) bool {
+	for i := 0; i+1 < len(d); i++ {
+		if c := d[i+1]; d[i] == '<' && (c == '/' || c == '!' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return true
+		}
+	}
+	return false
+}
+
+// description renders a stored description as safe HTML: sanitised markup,
+// or plain text split into paragraphs.
+func (s *Server) description(d string) template.HTML {
+	if !looksLikeHTML(d) {
+		var b strings.Builder
+		for para := range strings.SplitSeq(strings.ReplaceAll(d, "\r\n", "\n"), "\n\n") {
+			if strings.TrimSpace(para) == "" {
+				continue
+			}
+			b.WriteString("<p>" + strings.ReplaceAll(template.HTMLEscapeString(strings.TrimSpace(para)), "\n", "<br>") + "</p>")
+		}
+		return template.HTML(b.String())
+	}
+	return template.HTML(s.policy.Sanitize(d))
+}
