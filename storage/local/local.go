@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -38,7 +39,11 @@ const staleTemp = 24 * time.Hour
 type Backend struct {
 	dir   string
 	parts partLocks
+	bufs  sync.Pool // *[]byte of writeChunk bytes, for part writes
 }
+
+// writeChunk is the size of the writes a part is stored with.
+const writeChunk = 4 << 20
 
 var _ storage.Backend = (*Backend)(nil)
 
@@ -55,6 +60,7 @@ func Open(dir string) (*Backend, error) {
 		}
 	}
 	b := &Backend{dir: dir}
+	b.bufs.New = func() any { buf := make([]byte, writeChunk); return &buf }
 	b.removeStaleTemps()
 	return b, nil
 }
