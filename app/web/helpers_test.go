@@ -76,9 +76,9 @@ func (e *env) account(email string) *app.Account {
 // metadata is a complete, publishable record.
 func metadata(title string) app.Metadata {
 	return app.Metadata{Title: title, Description: "<p>Measured <b>daily</b>.</p>",
-		Authors:  []app.Author{{FullName: "Ada Lovelace", ORCID: "0000-0002-1825-0097"}},
-		License:  1, ItemType: 3, Categories: []int64{3001}, Keywords: []string{"soil", "moisture"},
-		DOI:      "10.1234/carrel.1", References: []string{"https://doi.org/10.5555/ref"}}
+		Authors: []app.Author{{FullName: "Ada Lovelace", ORCID: "0000-0002-1825-0097"}},
+		License: 1, ItemType: 3, Categories: []int64{3001}, Keywords: []string{"soil", "moisture"},
+		DOI: "10.1234/carrel.1", References: []string{"https://doi.org/10.5555/ref"}}
 }
 
 // item creates a draft owned by owner.

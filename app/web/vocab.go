@@ -79,11 +79,14 @@ func newDescriptionPolicy() *bluemonday.Policy {
 	return p
 }
 
-// looksLikeHTML reports whether a description holds markup rather than
-// plain text typed into a form.
+// looksLikeHTML reports whether a description holds markup (as the API
+// stores it) rather than plain text typed into a form, in which a stray
+// "<word>" must stay visible.
 func looksLikeHTML(d string) bool {
-	for i := 0; i+1 < len(d); i++ {
-		if c := d[i+1]; d[i] == '<' && (c == '/' || c == '!' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+	d = strings.ToLower(d)
+	for _, tag := range []string{"<p>", "<p ", "<br", "<a ", "<ul", "<ol", "<li", "<b>", "<i>", "<em>", "<strong", "<div",
+		"<h1", "<h2", "<h3", "<h4", "<span", "<code", "<pre", "<blockquote", "<table", "<img", "<sup", "<sub", "<u>"} {
+		if strings.Contains(d, tag) {
 			return true
 		}
 	}
