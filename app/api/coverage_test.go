@@ -28,7 +28,7 @@ func TestCoveragePage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the OpenAPI document is needed beside the repository: %v", err)
 	}
-	s := New(Config{}, nil, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := New(Config{}, nil, nil, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	got := coveragePage(t, spec, s.Routes())
 	path := filepath.Join(root, "docs", "api-coverage.md")
 	if os.Getenv("CARREL_UPDATE_DOCS") != "" {

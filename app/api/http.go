@@ -140,6 +140,12 @@ func (s *Server) authenticate(r *http.Request) (app.Actor, error) {
 		tok = strings.TrimSpace(value)
 	} else if q := r.URL.Query(); q.Has("access_token") {
 		tok = q.Get("access_token")
+	} else if id, ok := s.sessionAccount(r); ok {
+		acct, err := s.cat.Account(r.Context(), id)
+		if err != nil || !acct.Active {
+			return app.Actor{}, nil // a stale session is anonymous, not an error
+		}
+		return app.Actor{AccountID: acct.ID, Admin: acct.Admin}, nil
 	} else {
 		return app.Actor{}, nil
 	}
@@ -153,6 +159,14 @@ func (s *Server) authenticate(r *http.Request) (app.Actor, error) {
 		return app.Actor{}, err
 	}
 	return app.Actor{AccountID: acct.ID, Admin: acct.Admin}, nil
+}
+
+// sessionAccount returns the account a browser session cookie names.
+func (s *Server) sessionAccount(r *http.Request) (int64, bool) {
+	if s.sessions == nil {
+		return 0, false
+	}
+	return s.sessions.AccountID(r)
 }
 
 // authed requires an authenticated caller.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"carrel/app"
+	"carrel/app/auth"
 	"carrel/storage"
 )
 
@@ -58,24 +59,27 @@ type Config struct {
 
 // Server is the API's HTTP handler.
 type Server struct {
-	cfg    Config
-	cat    Catalog
-	blobs  storage.Backend
-	search Searcher
-	log    *slog.Logger
-	mux    *http.ServeMux
-	parts  partLocks
-	vc     vocabCache
+	cfg      Config
+	cat      Catalog
+	blobs    storage.Backend
+	search   Searcher
+	sessions *auth.Sessions
+	log      *slog.Logger
+	mux      *http.ServeMux
+	parts    partLocks
+	vc       vocabCache
 	// patterns are the registered routes, for the coverage page.
 	patterns []string
 }
 
 // New returns a Server.
-func New(cfg Config, cat Catalog, blobs storage.Backend, index Searcher, log *slog.Logger) *Server {
+// sessions, if not nil, lets signed-in browsers use the API (the web
+// uploader does); tokens take precedence.
+func New(cfg Config, cat Catalog, blobs storage.Backend, index Searcher, sessions *auth.Sessions, log *slog.Logger) *Server {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 4 << 20
 	}
-	s := &Server{cfg: cfg, cat: cat, blobs: blobs, search: index, log: log, mux: http.NewServeMux(), parts: partLocks{held: map[partKey]bool{}}}
+	s := &Server{cfg: cfg, cat: cat, blobs: blobs, search: index, sessions: sessions, log: log, mux: http.NewServeMux(), parts: partLocks{held: map[partKey]bool{}}}
 	s.routes()
 	return s
 }

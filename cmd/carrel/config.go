@@ -16,10 +16,18 @@ import (
 // config.example.toml; CARREL_<SECTION>_<KEY> environment variables
 // override the file.
 type Config struct {
+	Site    SiteConfig    `toml:"site"`
 	Server  ServerConfig  `toml:"server"`
 	Storage StorageConfig `toml:"storage"`
 	Upload  UploadConfig  `toml:"upload"`
 	Log     LogConfig     `toml:"log"`
+}
+
+// SiteConfig is the [site] section: how the repository names itself.
+type SiteConfig struct {
+	Name       string `toml:"name"`
+	Publisher  string `toml:"publisher"`
+	AdminEmail string `toml:"admin_email"`
 }
 
 // ServerConfig is the [server] section.
@@ -66,6 +74,7 @@ type LogConfig struct {
 // defaults are the embedded settings `carrel serve` runs on with no file.
 func defaults() Config {
 	return Config{
+		Site:    SiteConfig{Name: "Carrel", AdminEmail: "repository@example.edu"},
 		Server:  ServerConfig{Addr: "127.0.0.1:8080", DataDir: "./carrel-data", ShutdownSeconds: 30},
 		Storage: StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
 		Upload:  UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},

@@ -10,8 +10,6 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
-
-	"carrel/app/api"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -45,15 +43,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer index.Close()
-	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota}, cat, blobs, index, log)
+	handler, err := buildHandler(cfg, cat, blobs, index, log)
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           apiServer.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}

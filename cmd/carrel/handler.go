@@ -1,0 +1,60 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"path/filepath"
+
+	"carrel/app/api"
+	"carrel/app/auth"
+	"carrel/app/catalog"
+	"carrel/app/oai"
+	"carrel/app/web"
+	"carrel/search"
+	"carrel/storage"
+)
+
+// buildHandler wires the HTTP packages into one handler: the API and upload
+// service, OAI-PMH, and the web pages for everything else.
+func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, log *slog.Logger) (http.Handler, error) {
+	dataDir := cfg.Server.DataDir
+	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"))
+	if err != nil {
+		return nil, err
+	}
+	oaiKey, err := loadKey(filepath.Join(dataDir, "oai.key"), 32)
+	if err != nil {
+		return nil, err
+	}
+	publisher := cfg.Site.Publisher
+	if publisher == "" {
+		publisher = cfg.Site.Name
+	}
+	baseURL := cfg.Server.BaseURL
+	if baseURL == "" {
+		baseURL = "http://" + cfg.Server.Addr
+	}
+
+	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
+		DefaultQuota: cfg.Upload.DefaultQuota}, cat, blobs, index, sessions, log)
+	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
+		Finder: web.IndexFinder{Index: index, Catalog: cat}}, cat, blobs, sessions, log)
+	if err != nil {
+		return nil, err
+	}
+	harvest := oai.New(oai.Config{BaseURL: baseURL, RepositoryName: cfg.Site.Name, AdminEmail: cfg.Site.AdminEmail,
+		Publisher: publisher, TokenKey: oaiKey}, cat, log)
+
+	// Browsers may now call the API with their session cookie, so it too
+	// refuses cross-site unsafe requests; token clients send no Origin and
+	// pass unchanged.
+	apiHandler := http.NewCrossOriginProtection().Handler(apiServer.Handler())
+	root := http.NewServeMux()
+	for _, p := range []string{"/v2/", "/upload/", "/healthz", "/readyz"} {
+		root.Handle(p, apiHandler)
+	}
+	root.Handle("/v2/oai", harvest)
+	root.Handle("/oai", harvest)
+	root.Handle("/", webServer.Handler())
+	return root, nil
+}
