@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -110,4 +111,28 @@ func TestConfig(t *testing.T) {
 			t.Error("non-numeric env accepted")
 		}
 	})
+}
+
+// TestVocabularyDir checks that an institution's vocabulary files are
+// loaded over the built-in ones, and that a broken file stops the start.
+func TestVocabularyDir(t *testing.T) {
+	vocab := t.TempDir()
+	os.WriteFile(filepath.Join(vocab, "licenses.json"), []byte(`[{"value": 2001, "name": "Campus Licence 1.0", "url": "https://example.edu/licence"}]`), 0o644)
+	s := startServerWith(t, fmt.Sprintf("[server]\nvocabulary_dir = %q\n", vocab))
+	var lics []struct{ Value int }
+	s.do("GET", "/v2/licenses", "", nil).want(t, 200).JSON(t, &lics)
+	if last := lics[len(lics)-1]; last.Value != 2001 || len(lics) < 10 {
+		t.Fatalf("licenses: %+v", lics)
+	}
+	os.WriteFile(filepath.Join(vocab, "licenses.json"), []byte(`[{"value": "x"}]`), 0o644)
+	if code, _, errOut := runCLI(t, "", "user", "add", "--email", "a@example.edu", "--name", "A B", "--data", t.TempDir(),
+		"--config", writeConfig(t, fmt.Sprintf("[server]\nvocabulary_dir = %q\n", vocab))); code == 0 || !strings.Contains(errOut, "licenses.json") {
+		t.Fatalf("broken vocabulary accepted: %d %s", code, errOut)
+	}
+}
+
+func writeConfig(t *testing.T, body string) string {
+	f := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(f, []byte(body), 0o600)
+	return f
 }

@@ -36,6 +36,7 @@ type ServerConfig struct {
 	BaseURL         string `toml:"base_url"`
 	DataDir         string `toml:"data_dir"`
 	ShutdownSeconds int    `toml:"shutdown_seconds"`
+	VocabularyDir   string `toml:"vocabulary_dir"`
 }
 
 // StorageConfig is the [storage] section: where file bytes live.

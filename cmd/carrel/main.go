@@ -142,7 +142,17 @@ func openCatalog(ctx context.Context, cfg Config) (*catalog.DB, error) {
 	if err := os.MkdirAll(cfg.Server.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	return catalog.Open(ctx, filepath.Join(cfg.Server.DataDir, "catalog.db"))
+	cat, err := catalog.Open(ctx, filepath.Join(cfg.Server.DataDir, "catalog.db"))
+	if err != nil {
+		return nil, err
+	}
+	if dir := cfg.Server.VocabularyDir; dir != "" {
+		if err := cat.LoadVocabularies(ctx, os.DirFS(dir)); err != nil {
+			cat.Close()
+			return nil, fmt.Errorf("vocabularies in %s: %w", dir, err)
+		}
+	}
+	return cat, nil
 }
 
 // newLogger builds the structured logger the config asks for.
