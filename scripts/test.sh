@@ -12,6 +12,7 @@ export PATH="$root/.cache/bin:$PATH"
 need_pkgs=()
 command -v xmllint >/dev/null || need_pkgs+=(libxml2-utils)
 command -v bib2xml >/dev/null || need_pkgs+=(bibutils) # independent BibTeX/RIS parser
+perl -MHTTP::OAI -e 1 2>/dev/null || need_pkgs+=(libhttp-oai-perl) # independent OAI-PMH harvester
 command -v gcc >/dev/null || need_pkgs+=(gcc libc6-dev)
 if ((${#need_pkgs[@]})); then
   echo "== installing Debian packages: ${need_pkgs[*]}"
