@@ -120,7 +120,7 @@ const maxFormBody = 64 << 10
 
 // ServeHTTP answers GET and form-encoded POST requests at /v2/oai or /oai.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	baseURL := p.cfg.BaseURL + r.URL.Path
+	baseURL := p.baseURL(r)
 	args, err := requestArgs(r)
 	if err != nil {
 		if code, ok := err.(*httpError); ok {
@@ -137,6 +137,19 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body, err = p.errorResponse(baseURL, args, err)
 	}
 	p.respond(w, r, body, err)
+}
+
+// baseURL is the URL the request was sent to: the configured site URL
+// with the request's path, or the request's own host when none is set.
+func (p *Provider) baseURL(r *http.Request) string {
+	if p.cfg.BaseURL != "" {
+		return p.cfg.BaseURL + r.URL.Path
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.Path
 }
 
 // httpError is a request refused before it is an OAI-PMH request at all.

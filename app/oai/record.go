@@ -101,7 +101,7 @@ func setSpecs(l app.ListedItem) []string {
 func monthSet(t time.Time) string { return t.UTC().Format("month_year_01_2006") }
 
 // writeHeader writes an item's header; a withdrawn item's is marked deleted.
-func (p *Provider) writeHeader(_ context.Context, b *bytes.Buffer, l app.ListedItem) error {
+func (p *Provider) writeHeader(b *bytes.Buffer, l app.ListedItem) {
 	if l.Item.Status == app.StatusWithdrawn {
 		b.WriteString(`<header status="deleted">` + "\n")
 	} else {
@@ -113,14 +113,13 @@ func (p *Provider) writeHeader(_ context.Context, b *bytes.Buffer, l app.ListedI
 		element(b, "setSpec", s)
 	}
 	b.WriteString("</header>\n")
-	return nil
 }
 
 // writeRecord writes an item's record: its header and, unless it is
 // withdrawn, its latest version in format f.
 func (p *Provider) writeRecord(ctx context.Context, b *bytes.Buffer, l app.ListedItem, f metadataFormat) error {
 	b.WriteString("<record>\n")
-	p.writeHeader(ctx, b, l)
+	p.writeHeader(b, l)
 	if l.Item.Status != app.StatusWithdrawn {
 		rec, err := p.record(ctx, l)
 		if err != nil {

@@ -183,13 +183,9 @@ func (p *Provider) list(ctx context.Context, b *bytes.Buffer, verb string, args 
 	}
 	b.WriteString("<" + verb + ">\n")
 	for _, l := range items {
-		var err error
 		if verb == "ListIdentifiers" {
-			err = p.writeHeader(ctx, b, l)
-		} else {
-			err = p.writeRecord(ctx, b, l, f)
-		}
-		if err != nil {
+			p.writeHeader(b, l)
+		} else if err := p.writeRecord(ctx, b, l, f); err != nil {
 			return err
 		}
 	}
