@@ -2,12 +2,15 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"carrel/app"
+	"carrel/app/formats"
 )
 
 // article is Figshare's Article: the short form used in listings.
@@ -218,8 +221,9 @@ func (s *Server) completeArticle(r *http.Request, v *vocabulary, it *app.Item, v
 			IsActive: au.AccountID != 0, URLName: au.URLName(), ORCID: au.ORCID})
 	}
 	a.CustomFields = []customFieldJSON{}
-	for name, val := range md.CustomFields {
-		a.CustomFields = append(a.CustomFields, customFieldJSON{Name: name, Value: val, FieldType: "text", Settings: map[string]any{}})
+	for i, name := range slices.Sorted(maps.Keys(md.CustomFields)) {
+		a.CustomFields = append(a.CustomFields, customFieldJSON{Name: name, Value: md.CustomFields[name], FieldType: "text",
+			Settings: map[string]any{}, Order: i + 1})
 	}
 	a.EmbargoOptions = []any{}
 	if it.Status == app.StatusWithdrawn {
@@ -227,7 +231,7 @@ func (s *Server) completeArticle(r *http.Request, v *vocabulary, it *app.Item, v
 		a.Status, a.IsWithdrawn, a.WithdrawReason = "withdrawn", true, it.WithdrawReason
 		a.Files, a.FolderStructure, a.Size = []fileJSON{}, map[string]string{}, 0
 	}
-	a.Citation = citation(md, v, published, a.URLPublicHTML)
+	a.Citation = s.citation(it, md, v, published, number, a.URLPublicHTML)
 	if ver == nil {
 		acct := it.AccountID
 		a.AccountID, a.CurationStatus = &acct, it.CurationStatus
@@ -235,21 +239,16 @@ func (s *Server) completeArticle(r *http.Request, v *vocabulary, it *app.Item, v
 	return a
 }
 
-// citation is a short plain-text citation in the style Figshare shows.
-func citation(md *app.Metadata, v *vocabulary, published time.Time, url string) string {
-	var names []string
-	for _, a := range md.Authors {
-		names = append(names, a.FullName)
+// citation is the record's APA citation, as the landing page shows it.
+func (s *Server) citation(it *app.Item, md *app.Metadata, v *vocabulary, published time.Time, number int, url string) string {
+	rec := &formats.Record{Item: it, Version: &app.Version{ItemID: it.ID, Number: number, Metadata: *md, Published: published},
+		ItemType: v.types[md.ItemType], License: v.licenses[md.License], LandingURL: url, VersionDOI: md.DOI,
+		Publisher: s.cfg.Publisher}
+	var b strings.Builder
+	if err := formats.WriteAPA(&b, rec); err != nil {
+		return "" // a draft without a title has no citation yet
 	}
-	year := ""
-	if !published.IsZero() {
-		year = fmt.Sprintf(" (%d)", published.Year())
-	}
-	id := url
-	if md.DOI != "" {
-		id = "https://doi.org/" + md.DOI
-	}
-	return fmt.Sprintf("%s%s: %s. %s. %s", strings.Join(names, "; "), year, md.Title, v.types[md.ItemType].Name, id)
+	return b.String()
 }
 
 // publicFile renders a file as Figshare's PublicFile.

@@ -55,6 +55,7 @@ type Config struct {
 	MaxFileSize  int64  // bytes; larger files are refused with 413
 	DefaultQuota int64  // bytes per account when the account sets none; 0 = unlimited
 	MaxBodyBytes int64  // JSON request bodies
+	Publisher    string // the institution, as citations name the publisher
 }
 
 // Server is the API's HTTP handler.

@@ -12,6 +12,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -187,8 +188,9 @@ func testCorePath(t *testing.T, s *testServer) {
 		t.Fatalf("versions: %+v", versions)
 	}
 	type rec struct {
-		Title   string
-		Version int
+		Title    string
+		Version  int
+		Citation string
 		Files   []struct {
 			ID   int64
 			Name string
@@ -198,6 +200,9 @@ func testCorePath(t *testing.T, s *testServer) {
 	var v1, v2 rec
 	s.do("GET", fmt.Sprintf("/v2/articles/%d/versions/1", item), "", nil).want(t, 200).JSON(t, &v1)
 	s.do("GET", fmt.Sprintf("/v2/articles/%d", item), "", nil).want(t, 200).JSON(t, &v2)
+	if !strings.Contains(v1.Citation, "Lovelace, A.") || !strings.Contains(v1.Citation, "Soil moisture readings") {
+		t.Errorf("citation %q lacks author or title", v1.Citation)
+	}
 	if v1.Title != "Soil moisture readings" || len(v1.Files) != 1 || v1.Files[0].ID != file.ID {
 		t.Fatalf("v1 changed: %+v", v1)
 	}

@@ -36,7 +36,7 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	}
 
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota}, cat, blobs, index, sessions, log)
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher}, cat, blobs, index, sessions, log)
 	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
 		Finder: web.IndexFinder{Index: index, Catalog: cat}}, cat, blobs, sessions, log)
 	if err != nil {
