@@ -3,7 +3,9 @@ package app_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"carrel/app"
 )
@@ -140,5 +142,25 @@ func TestAccess(t *testing.T) {
 		if tc.got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, tc.got, tc.want)
 		}
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Soil moisture, 2020–2024 (v2)": "Soil_moisture_2020_2024_v2",
+		"  ":                            "item",
+		"Über die Daten":                "Über_die_Daten",
+		"<script>":                      "script",
+	} {
+		if got := app.Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+	long := app.Slug(strings.Repeat("é", 200))
+	if !utf8.ValidString(long) || utf8.RuneCountInString(long) != 80 {
+		t.Errorf("long slug cut badly: %q", long)
+	}
+	if got, want := app.LandingPath("Ä b", 7), "/articles/%C3%84_b/7"; got != want {
+		t.Errorf("LandingPath = %q, want %q", got, want)
 	}
 }

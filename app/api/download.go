@@ -123,7 +123,7 @@ func (s *Server) handlePublicZip(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item"))
 		return
 	}
-	s.writeZip(w, r, fmt.Sprintf("%s_%d_v%d", slug(ver.Metadata.Title), it.ID, ver.Number), ver.Files)
+	s.writeZip(w, r, fmt.Sprintf("%s_%d_v%d", app.Slug(ver.Metadata.Title), it.ID, ver.Number), ver.Files)
 }
 
 func (s *Server) handlePublicVersionZip(w http.ResponseWriter, r *http.Request) {
@@ -147,7 +147,7 @@ func (s *Server) handleOwnZip(w http.ResponseWriter, r *http.Request) {
 			ready = append(ready, f)
 		}
 	}
-	s.writeZip(w, r, fmt.Sprintf("%s_%d_draft", slug(it.Draft.Title), it.ID), ready)
+	s.writeZip(w, r, fmt.Sprintf("%s_%d_draft", app.Slug(it.Draft.Title), it.ID), ready)
 }
 
 // writeZip streams the files as one zip archive, stored uncompressed

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -138,20 +137,6 @@ func (s *Server) base(r *http.Request) string {
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
-var slugUnsafe = regexp.MustCompile(`[^\p{L}\p{N}]+`)
-
-// slug is the title as Figshare writes it in landing-page URLs.
-func slug(title string) string {
-	s := strings.Trim(slugUnsafe.ReplaceAllString(title, "_"), "_")
-	if len(s) > 80 {
-		s = strings.TrimRight(s[:80], "_")
-	}
-	if s == "" {
-		s = "item"
-	}
-	return s
-}
-
 // shortArticle renders an item with the given metadata (its draft or a
 // version's).
 func (s *Server) shortArticle(r *http.Request, v *vocabulary, it *app.Item, md *app.Metadata, published time.Time) article {
@@ -159,7 +144,7 @@ func (s *Server) shortArticle(r *http.Request, v *vocabulary, it *app.Item, md *
 	a := article{
 		ID: it.ID, Title: md.Title, DOI: md.DOI, Handle: md.Handle,
 		URL:            fmt.Sprintf("%s/v2/articles/%d", b, it.ID),
-		URLPublicHTML:  fmt.Sprintf("%s/articles/%s/%d", b, slug(md.Title), it.ID),
+		URLPublicHTML:  b + app.LandingPath(md.Title, it.ID),
 		URLPublicAPI:   fmt.Sprintf("%s/v2/articles/%d", b, it.ID),
 		URLPrivateHTML: fmt.Sprintf("%s/account/articles/%d", b, it.ID),
 		URLPrivateAPI:  fmt.Sprintf("%s/v2/account/articles/%d", b, it.ID),

@@ -6,11 +6,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"carrel/app"
 	"carrel/app/formats"
@@ -154,7 +152,7 @@ func (p *Provider) record(ctx context.Context, l app.ListedItem) (*formats.Recor
 	}
 	m := &v.Metadata
 	rec := &formats.Record{Item: l.Item, Version: v, ItemType: voc.types[m.ItemType], License: voc.licenses[m.License],
-		Publisher: p.cfg.Publisher, LandingURL: p.cfg.BaseURL + landingPath(m.Title, l.Item.ID)}
+		Publisher: p.cfg.Publisher, LandingURL: p.cfg.BaseURL + app.LandingPath(m.Title, l.Item.ID)}
 	for _, c := range m.Categories {
 		if cat, ok := voc.categories[c]; ok {
 			rec.Categories = append(rec.Categories, cat)
@@ -167,16 +165,3 @@ func (p *Provider) record(ctx context.Context, l app.ListedItem) (*formats.Recor
 	return rec, nil
 }
 
-// landingPath is the public page of an item, /articles/<slug>/<id>, with
-// the slug made as the web pages make it (words of the title joined by _).
-func landingPath(title string, id int64) string {
-	words := strings.FieldsFunc(title, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsNumber(c) })
-	s := strings.Join(words, "_")
-	if len(s) > 80 {
-		s = strings.TrimRight(s[:80], "_")
-	}
-	if s == "" {
-		s = "item"
-	}
-	return "/articles/" + url.PathEscape(s) + "/" + strconv.FormatInt(id, 10)
-}

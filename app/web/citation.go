@@ -145,6 +145,6 @@ func (s *Server) handleCitation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", chosen.MimeType+"; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s_v%d.%s"`, slug(ver.Metadata.Title), ver.Number, chosen.Ext))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s_v%d.%s"`, app.Slug(ver.Metadata.Title), ver.Number, chosen.Ext))
 	w.Write(buf.Bytes())
 }

@@ -7,41 +7,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"carrel/app"
 )
 
-// slug is the title as it appears in landing page URLs: runs of anything
-// but letters and digits become one "_". The rule is the API's, so both
-// link to the same address.
-func slug(title string) string {
-	var b strings.Builder
-	gap := false
-	for _, c := range title {
-		if unicode.IsLetter(c) || unicode.IsNumber(c) {
-			if gap && b.Len() > 0 {
-				b.WriteByte('_')
-			}
-			b.WriteRune(c)
-			gap = false
-		} else {
-			gap = true
-		}
-	}
-	s := b.String()
-	if len(s) > 80 {
-		s = strings.TrimRight(s[:80], "_")
-	}
-	if s == "" {
-		s = "item"
-	}
-	return s
-}
-
 // itemURL is the landing page path of an item (of one version when v > 0).
 func itemURL(title string, id int64, v int) string {
-	u := fmt.Sprintf("/articles/%s/%d", url.PathEscape(slug(title)), id)
+	u := app.LandingPath(title, id)
 	if v > 0 {
 		u += fmt.Sprintf("/versions/%d", v)
 	}
@@ -151,7 +123,7 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.ENOTFOUND, "item %d not found", id))
 		return
 	}
-	if r.PathValue("slug") != slug(p.Meta.Title) {
+	if r.PathValue("slug") != app.Slug(p.Meta.Title) {
 		target := itemURL(p.Meta.Title, it.ID, 0)
 		if r.PathValue("v") != "" {
 			target = itemURL(p.Meta.Title, it.ID, p.Version)
