@@ -164,4 +164,3 @@ func (p *Provider) record(ctx context.Context, l app.ListedItem) (*formats.Recor
 	}
 	return rec, nil
 }
-

@@ -191,7 +191,7 @@ func testCorePath(t *testing.T, s *testServer) {
 		Title    string
 		Version  int
 		Citation string
-		Files   []struct {
+		Files    []struct {
 			ID   int64
 			Name string
 			Size int64
