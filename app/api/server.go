@@ -88,9 +88,6 @@ func New(cfg Config, cat Catalog, blobs storage.Backend, index Searcher, session
 // Handler returns the server's handler with its middleware.
 func (s *Server) Handler() http.Handler { return s.withRequestLog(s.mux) }
 
-// Mux exposes the route table so that other HTTP packages can add theirs.
-func (s *Server) Mux() *http.ServeMux { return s.mux }
-
 // Routes lists the method and path pattern of every API route, so that
 // the API coverage page can be generated from what is really served.
 func (s *Server) Routes() []string { return append([]string{}, s.patterns...) }

@@ -9,7 +9,8 @@ import (
 )
 
 // vocabulary is a cached copy of the catalog's item types, licenses and
-// categories, which change only when an administrator reloads them.
+// categories, which are loaded before the server starts and do not change
+// while it runs.
 type vocabulary struct {
 	types      map[int]app.ItemType
 	typeByName map[string]app.ItemType
@@ -59,13 +60,6 @@ func (s *Server) vocab(ctx context.Context) (*vocabulary, error) {
 	}
 	s.vc.v = v
 	return v, nil
-}
-
-// ReloadVocabularies drops the cached vocabularies after they changed.
-func (s *Server) ReloadVocabularies() {
-	s.vc.mu.Lock()
-	s.vc.v = nil
-	s.vc.mu.Unlock()
 }
 
 func (s *Server) handleItemTypes(w http.ResponseWriter, r *http.Request) {

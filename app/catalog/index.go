@@ -16,10 +16,9 @@ import (
 // change the index has not applied yet; at start the same step repairs an
 // index left behind by a crash between a commit and its index update.
 type Indexer struct {
-	db     *DB
-	ix     *search.Index
-	mu     sync.Mutex
-	failed error // the last background update's error, until one succeeds
+	db *DB
+	ix *search.Index
+	mu sync.Mutex
 }
 
 // AttachIndex brings ix up to date with the catalog and keeps it so;
@@ -34,18 +33,10 @@ func (db *DB) AttachIndex(ctx context.Context, ix *search.Index, report func(err
 		if err := in.CatchUp(context.WithoutCancel(ctx)); err != nil {
 			// The change is committed; the next change or the next start
 			// applies it.
-			in.lastErr(err)
 			report(err)
 		}
 	})
 	return in, nil
-}
-
-// lastErr records a failed background catch-up for Err.
-func (in *Indexer) lastErr(err error) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	in.failed = err
 }
 
 // CatchUp applies every catalog change after the index's last applied one.
@@ -77,15 +68,7 @@ func (in *Indexer) CatchUp(ctx context.Context) error {
 		if err := in.ix.Apply(ctx, seq, put, del); err != nil {
 			return err
 		}
-		in.failed = nil
 	}
-}
-
-// Err returns the error of the last failed background update, if any.
-func (in *Indexer) Err() error {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return in.failed
 }
 
 // changesAfter returns the distinct items changed after seq (at most limit
