@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"carrel/testenv"
 )
 
 // notPlanned explains the operations Carrel leaves out on purpose.
@@ -23,8 +25,8 @@ var notPlanned = []struct{ prefix, why string }{
 // document and the routes the server really registers, and fails if the
 // committed page differs. Run with CARREL_UPDATE_DOCS=1 to rewrite it.
 func TestCoveragePage(t *testing.T) {
-	root := repoRoot(t)
-	spec, err := os.ReadFile(filepath.Join(root, "..", "shared", "reference", "figshare-api-v2.openapi.json"))
+	root := testenv.RepoRoot(t)
+	spec, err := os.ReadFile(filepath.Join(testenv.Reference(t), "figshare-api-v2.openapi.json"))
 	if err != nil {
 		t.Fatalf("the OpenAPI document is needed beside the repository: %v", err)
 	}
@@ -117,20 +119,4 @@ error body (`+"`{\"message\": ..., \"code\": ...}`"+`).
 		fmt.Fprintf(&b, "| `%s %s` | %s | %s |\n", r.method, r.path, r.summary, r.status)
 	}
 	return b.String()
-}
-
-// repoRoot returns the directory holding go.mod above the test.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
 }

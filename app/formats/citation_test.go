@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"carrel/testenv"
 )
 
 // bibEntry is a BibTeX entry as parseBibTeX reads it.
@@ -219,7 +221,7 @@ func TestBibutilsReadsOurOutput(t *testing.T) {
 	} {
 		for _, name := range []string{"full", "unicode", "xss"} {
 			t.Run(f.tool+"/"+name, func(t *testing.T) {
-				bin := tool(t, f.tool, "bibutils")
+				bin := testenv.Tool(t, f.tool, "bibutils")
 				r := records()[name]
 				in := filepath.Join(t.TempDir(), "in")
 				if err := os.WriteFile(in, []byte(f.write(t, r)), 0o600); err != nil {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"carrel/app"
+
+	"carrel/testenv"
 )
 
 // xssTitle and xssHTML are hostile inputs every format must neutralise.
@@ -124,54 +126,15 @@ func write(t *testing.T, fn func(io.Writer, *Record) error, r *Record) string {
 	return b.String()
 }
 
-// reference finds shared/reference by walking up from the test's directory.
-func reference(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "reference")
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			skipOrFail(t, "shared/reference not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
-// tool returns the path of an external checker; a missing one fails the
-// test under CI and skips it elsewhere.
-func tool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		skipOrFail(t, name+" is not installed (Debian package "+pkg+")")
-	}
-	return p
-}
-
-func skipOrFail(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
-
 // xmllint validates doc against the schema at reference-relative path xsd.
 func xmllint(t *testing.T, xsd, doc string) {
 	t.Helper()
-	lint := tool(t, "xmllint", "libxml2-utils")
+	lint := testenv.Tool(t, "xmllint", "libxml2-utils")
 	f := filepath.Join(t.TempDir(), "doc.xml")
 	if err := os.WriteFile(f, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(lint, "--noout", "--nonet", "--schema", filepath.Join(reference(t), xsd), f).CombinedOutput()
+	out, err := exec.Command(lint, "--noout", "--nonet", "--schema", filepath.Join(testenv.Reference(t), xsd), f).CombinedOutput()
 	if err != nil {
 		t.Errorf("xmllint rejects the document: %v\n%s\n--- document ---\n%s", err, out, doc)
 	}

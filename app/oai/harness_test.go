@@ -18,6 +18,8 @@ import (
 
 	"carrel/app"
 	"carrel/app/catalog"
+
+	"carrel/testenv"
 )
 
 var _ Catalog = (*catalog.DB)(nil)
@@ -239,8 +241,8 @@ type validator struct {
 
 func newValidator(t *testing.T) *validator {
 	t.Helper()
-	v := &validator{dir: t.TempDir(), lint: tool(t, "xmllint", "libxml2-utils"),
-		xsd: filepath.Join(reference(t), "xsd", "oai-pmh", "oai-pmh-with-payloads.xsd")}
+	v := &validator{dir: t.TempDir(), lint: testenv.Tool(t, "xmllint", "libxml2-utils"),
+		xsd: filepath.Join(testenv.Reference(t), "xsd", "oai-pmh", "oai-pmh-with-payloads.xsd")}
 	t.Cleanup(func() { v.check(t) })
 	return v
 }
@@ -273,43 +275,4 @@ func (v *validator) check(t *testing.T) {
 			}
 		}
 	}
-}
-
-// reference finds shared/reference by walking up from the test's directory.
-func reference(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "reference")
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			skipOrFail(t, "shared/reference not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
-// tool returns the path of an external program; a missing one fails the
-// test under CI and skips it elsewhere.
-func tool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		skipOrFail(t, name+" is not installed (Debian package "+pkg+")")
-	}
-	return p
-}
-
-func skipOrFail(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
 }

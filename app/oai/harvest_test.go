@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"carrel/testenv"
 )
 
 // TestHarvesterHarvestsEverything lets an independent harvester, Perl's
@@ -20,9 +22,9 @@ func TestHarvesterHarvestsEverything(t *testing.T) {
 	if testing.Short() {
 		t.Skip("creates thousands of items")
 	}
-	perl := tool(t, "perl", "perl")
+	perl := testenv.Tool(t, "perl", "perl")
 	if err := exec.Command(perl, "-MHTTP::OAI", "-e", "1").Run(); err != nil {
-		skipOrFail(t, "the Perl module HTTP::OAI is not installed (Debian package libhttp-oai-perl)")
+		testenv.Missing(t, "the Perl module HTTP::OAI is not installed (Debian package libhttp-oai-perl)")
 	}
 	const total = 3000
 	h := newHarness(t, 100)

@@ -4,7 +4,6 @@ package s3test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,6 +16,8 @@ import (
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"carrel/testenv"
 )
 
 // Fixed root credentials of the throwaway test server.
@@ -40,14 +41,10 @@ func Start(t testing.TB) Server {
 	t.Helper()
 	bin := os.Getenv("CARREL_MINIO")
 	if bin == "" {
-		bin = filepath.Join(repoRoot(t), ".cache", "bin", "minio")
+		bin = filepath.Join(testenv.RepoRoot(t), ".cache", "bin", "minio")
 	}
 	if _, err := os.Stat(bin); err != nil {
-		msg := fmt.Sprintf("no MinIO server binary at %s (%v): run scripts/minio.sh or set CARREL_MINIO", bin, err)
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Missing(t, fmt.Sprintf("no MinIO server binary at %s (%v): run scripts/minio.sh or set CARREL_MINIO", bin, err))
 	}
 	addr, console := freeAddr(t), freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -115,25 +112,4 @@ func freeAddr(t testing.TB) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-// repoRoot returns the directory holding go.mod above the test's directory.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		} else if !errors.Is(err, os.ErrNotExist) {
-			t.Fatal(err)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
 }
