@@ -108,8 +108,12 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Content-Disposition", contentDisposition("attachment", f.Name))
 	h.Set("ETag", `"`+f.SHA256+`"`)
-	h.Set("Cache-Control", "public, max-age=3600")
-	h.Set("Access-Control-Allow-Origin", "*")
+	// Only what anyone may fetch is cacheable by shared caches; an owner's
+	// draft file, fetched with credentials, never is.
+	h.Set("Cache-Control", "private, no-cache")
+	if actor(r.Context()).Anonymous() {
+		h.Set("Cache-Control", "public, max-age=3600")
+	}
 	http.ServeContent(w, r, "", f.Created, blob)
 }
 
@@ -169,7 +173,6 @@ func (s *Server) writeZip(w http.ResponseWriter, r *http.Request, name string, f
 	userBytesHeaders(h)
 	h.Set("Content-Type", "application/zip")
 	h.Set("Content-Disposition", contentDisposition("attachment", name+".zip"))
-	h.Set("Access-Control-Allow-Origin", "*")
 	zw := zip.NewWriter(w)
 	for _, f := range chosen {
 		if err := s.zipFile(r, zw, &f); err != nil {

@@ -88,10 +88,12 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 			return app.Errorf(app.EINVALID, "request body is empty; a JSON object is required")
 		case errors.As(err, &syntax):
 			return app.Errorf(app.EINVALID, "invalid JSON at byte %d: %v", syntax.Offset, err)
+		// JSON that parses but has the wrong structure is invalid data: 422,
+		// as Figshare distinguishes it from a body that is not JSON (400).
 		case errors.As(err, &typ):
-			return app.Errorf(app.EINVALID, "field %q must be of type %s", typ.Field, typ.Type)
+			return app.Errorf(app.EUNPROCESSABLE, "field %q must be of type %s", typ.Field, typ.Type)
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
-			return app.Errorf(app.EINVALID, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return app.Errorf(app.EUNPROCESSABLE, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
 		return app.Errorf(app.EINVALID, "invalid JSON: %v", err)
 	}

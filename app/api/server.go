@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -86,15 +87,21 @@ func New(cfg Config, cat Catalog, blobs storage.Backend, index Searcher, session
 }
 
 // Handler returns the server's handler with its middleware.
-func (s *Server) Handler() http.Handler { return s.withRequestLog(s.mux) }
+func (s *Server) Handler() http.Handler {
+	return s.withCORS(s.withRequestLog(http.HandlerFunc(s.dispatch)))
+}
 
 // Routes lists the method and path pattern of every API route, so that
 // the API coverage page can be generated from what is really served.
 func (s *Server) Routes() []string { return append([]string{}, s.patterns...) }
 
-// handle registers a route and remembers its pattern.
+// handle registers a route and remembers its pattern. GET routes answer
+// conditional requests.
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	s.patterns = append(s.patterns, pattern)
+	if strings.HasPrefix(pattern, "GET ") {
+		h = conditional(h)
+	}
 	s.mux.HandleFunc(pattern, h)
 }
 
@@ -145,10 +152,6 @@ func (s *Server) routes() {
 	s.handle("GET /upload/{token}", s.handleUploadInfo)
 	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)
 	s.handle("DELETE /upload/{token}/{part}", s.handlePartReset)
-
-	s.mux.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, app.Errorf(app.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
-	})
 }
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {

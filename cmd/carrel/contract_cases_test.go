@@ -74,6 +74,14 @@ var contractCases = map[string][]contractCase{
 	"articles_list": {
 		{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{query: "page=1&page_size=5"} }},
 		{"OK limit", 200, func(f *contractFixture) contractRequest { return contractRequest{query: "limit=2&offset=0"} }},
+		{"OK X-Cursor", 200, func(f *contractFixture) contractRequest {
+			first := f.s.do("GET", "/v2/articles?limit=1", "", nil).want(f.t, 200)
+			return contractRequest{query: "limit=1", header: []string{"X-Cursor", first.Header.Get("X-Cursor")}}
+		}},
+		{"ErrCursorWithOffset", 422, func(f *contractFixture) contractRequest {
+			first := f.s.do("GET", "/v2/articles?limit=1", "", nil).want(f.t, 200)
+			return contractRequest{query: "offset=1", header: []string{"X-Cursor", first.Header.Get("X-Cursor")}}
+		}},
 		{"ErrMixedPaging", 422, func(f *contractFixture) contractRequest { return contractRequest{query: "page=1&limit=5"} }},
 		{"ErrPageTooLarge", 422, func(f *contractFixture) contractRequest { return contractRequest{query: "page=5001"} }},
 		{"ErrPageSizeTooLarge", 422, func(f *contractFixture) contractRequest { return contractRequest{query: "page_size=1001"} }},
@@ -180,7 +188,7 @@ var contractCases = map[string][]contractCase{
 		{"OK", 205, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.owner, params: p("article_id", f.newItem()), body: map[string]any{"title": "Renamed by PUT"}}
 		}},
-		{"ErrUnknownField", 400, func(f *contractFixture) contractRequest {
+		{"ErrUnknownField", 422, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.owner, params: p("article_id", f.draft), body: map[string]any{"no_such_field": 1}}
 		}},
 		{"ErrOthersItemIsNotFound", 404, func(f *contractFixture) contractRequest {
@@ -215,7 +223,7 @@ var contractCases = map[string][]contractCase{
 		{"OK", 205, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.owner, params: p("article_id", f.newItem()), body: map[string]any{"authors": []map[string]any{{"name": "Grace Hopper"}}}}
 		}},
-		{"ErrNoAuthors", 400, func(f *contractFixture) contractRequest {
+		{"ErrAuthorsNotAList", 422, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.owner, params: p("article_id", f.draft), body: map[string]any{"authors": "Grace"}}
 		}},
 	},

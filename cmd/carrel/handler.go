@@ -45,10 +45,21 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	harvest := oai.New(oai.Config{BaseURL: baseURL, RepositoryName: cfg.Site.Name, AdminEmail: cfg.Site.AdminEmail,
 		Publisher: publisher, TokenKey: oaiKey}, cat, log)
 
-	// Browsers may now call the API with their session cookie, so it too
-	// refuses cross-site unsafe requests; token clients send no Origin and
-	// pass unchanged.
-	apiHandler := http.NewCrossOriginProtection().Handler(apiServer.Handler())
+	// Browsers may call the API with their session cookie, so it refuses
+	// cross-site unsafe requests made with one. A request carrying an
+	// Authorization header is authenticated by that token alone, never by
+	// the cookie, so scripts on other origins may use the API with a token,
+	// as the API's CORS policy lets them.
+	protect := http.NewCrossOriginProtection()
+	protect.SetDenyHandler(http.HandlerFunc(apiServer.DenyCrossOrigin))
+	protected, tokenOnly := protect.Handler(apiServer.Handler()), apiServer.Handler()
+	apiHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			tokenOnly.ServeHTTP(w, r)
+			return
+		}
+		protected.ServeHTTP(w, r)
+	})
 	root := http.NewServeMux()
 	for _, p := range []string{"/v2/", "/upload/", "/healthz", "/readyz"} {
 		root.Handle(p, apiHandler)
