@@ -2,8 +2,8 @@ package oai
 
 import (
 	"context"
-	"fmt"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
