@@ -43,6 +43,7 @@ func commands() []command {
 		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin]", runUser},
 		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
+		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},
 	}
 }
