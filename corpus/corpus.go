@@ -30,7 +30,7 @@ type Vocabulary struct {
 type Item struct {
 	N        int64 // position in the sequence, from 1
 	Owner    int   // index of the owning account, 0 to Options.Owners-1
-	GroupID  int64 // 1 to Options.Groups
+	Group    int   // index of the group, 0 to Options.Groups-1
 	Metadata app.Metadata
 	Files    []File
 	Created  time.Time
@@ -54,7 +54,7 @@ type File struct {
 // Options shape a corpus; zero values take the defaults.
 type Options struct {
 	Owners       int // accounts owning items; default 200
-	Groups       int // groups; default 20
+	Groups       int // groups; default 20 (see GroupNames)
 	MaxFiles     int // files per item, 1 to MaxFiles; default 3; -1 for none
 	DraftPercent int // items left unpublished; default 10
 }
@@ -182,7 +182,7 @@ func (g *Generator) Next() Item {
 	w1, w2, w3 := pick(r, lf.words), pick(r, lf.words), pick(r, other.words)
 	method, place := pick(r, methods()), pick(r, places())
 
-	it := Item{N: g.n, Owner: r.IntN(g.opt.Owners), GroupID: 1 + r.Int64N(int64(g.opt.Groups))}
+	it := Item{N: g.n, Owner: r.IntN(g.opt.Owners), Group: r.IntN(g.opt.Groups)}
 	md := &it.Metadata
 	md.Title = g.title(w1, w2, method, place, lf.title)
 	md.Description = g.description(typ.Name, method, place, w1, w2, w3, other.title)

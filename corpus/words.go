@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -163,4 +164,37 @@ func SmallVocabulary() Vocabulary {
 			cat(4612, 46, "Software engineering", "/46/4612"),
 		},
 	}
+}
+
+// GroupNames returns n group names, faculty then department ("Faculty of
+// Science", "School of Physics"), to name the groups items are deposited
+// in: the faculty of group i is FacultyOf(i).
+func GroupNames(n int) []string {
+	faculties := []string{"Faculty of Science", "Faculty of Engineering", "Faculty of Medicine and Health",
+		"Faculty of Arts and Social Sciences", "Faculty of Business and Law"}
+	schools := []string{"School of Physics", "School of Civil Engineering", "School of Public Health",
+		"School of History", "Law School", "School of Chemistry", "School of Computer Science", "School of Nursing",
+		"School of Languages", "Business School"}
+	out := make([]string, n)
+	for i := range out {
+		if i < len(faculties) {
+			out[i] = faculties[i]
+			continue
+		}
+		k := i - len(faculties)
+		out[i] = schools[k%len(schools)]
+		if k >= len(schools) {
+			out[i] += fmt.Sprintf(" %d", k/len(schools)+1)
+		}
+	}
+	return out
+}
+
+// FacultyOf is the index of the faculty a group belongs to, or -1 for a
+// faculty itself.
+func FacultyOf(i int) int {
+	if i < 5 {
+		return -1
+	}
+	return (i - 5) % 5
 }

@@ -38,7 +38,7 @@ func SyntheticFeed(seed int64, n int) func(yield func(Document) error) error {
 // documentOf is what the catalog would index for a generated item.
 func documentOf(it corpus.Item, v corpus.Vocabulary) Document {
 	md := it.Metadata
-	d := Document{ItemID: it.N, OwnerID: int64(it.Owner) + 1, GroupID: it.GroupID, InstitutionID: 1,
+	d := Document{ItemID: it.N, OwnerID: int64(it.Owner) + 1, GroupID: int64(it.Group) + 1, InstitutionID: 1,
 		Public: !it.Published.IsZero(), Embargoed: it.Embargoed, Confidential: it.Confidential,
 		Title: md.Title, Description: md.Description, Keywords: md.Keywords, References: md.References,
 		ItemType: md.ItemType, License: md.License, Created: it.Created, Modified: it.Modified, Published: it.Published,

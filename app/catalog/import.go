@@ -58,6 +58,9 @@ func (db *DB) importOne(ctx context.Context, tx *sql.Tx, in *ImportItem) (id, se
 	if err := checkMetadata(ctx, tx, &md); err != nil {
 		return 0, 0, err
 	}
+	if err := groupExists(ctx, tx, in.GroupID); err != nil {
+		return 0, 0, err
+	}
 	body, err := json.Marshal(md)
 	if err != nil {
 		return 0, 0, err

@@ -88,6 +88,10 @@ func runSeed(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	groups, err := seedGroups(ctx, cat, seedGroupCount)
+	if err != nil {
+		return err
+	}
 	v, err := vocabulary(ctx, cat)
 	if err != nil {
 		return err
@@ -96,8 +100,8 @@ func runSeed(ctx context.Context, e *env, args []string) error {
 	if maxFiles == 0 {
 		maxFiles = -1
 	}
-	s := seeder{cat: cat, blobs: blobs, indexer: indexer, accounts: accounts,
-		gen: corpus.New(*seed, v, corpus.Options{Owners: *owners, MaxFiles: maxFiles})}
+	s := seeder{cat: cat, blobs: blobs, indexer: indexer, accounts: accounts, groups: groups,
+		gen: corpus.New(*seed, v, corpus.Options{Owners: *owners, Groups: len(groups), MaxFiles: maxFiles})}
 	start := time.Now()
 	published, err := s.run(ctx, *items, progressBar(e.stderr, *items))
 	if err != nil {
@@ -117,6 +121,7 @@ type seeder struct {
 	blobs    storage.Backend
 	indexer  *catalog.Indexer
 	accounts []int64
+	groups   []int64
 	gen      *corpus.Generator
 }
 
@@ -193,7 +198,7 @@ func (s *seeder) batch(ctx context.Context, k int) ([]catalog.ImportItem, error)
 	}
 	out := make([]catalog.ImportItem, len(gen))
 	for i, it := range gen {
-		out[i] = catalog.ImportItem{AccountID: s.accounts[it.Owner], GroupID: it.GroupID, Metadata: it.Metadata,
+		out[i] = catalog.ImportItem{AccountID: s.accounts[it.Owner], GroupID: s.groups[it.Group], Metadata: it.Metadata,
 			Files: stored[i], Created: it.Created, Modified: it.Modified, Published: it.Published, Seeded: true}
 	}
 	return out, nil
@@ -214,6 +219,39 @@ func seedAccounts(ctx context.Context, cat *catalog.DB, n int) ([]int64, error) 
 			return nil, err
 		}
 		ids[i] = a.ID
+	}
+	return ids, nil
+}
+
+// seedGroupCount is how many groups seeded items are deposited in: five
+// faculties and their schools.
+const seedGroupCount = 15
+
+// seedGroups returns the ids of the groups seeded items go in, creating
+// those that do not exist yet.
+func seedGroups(ctx context.Context, cat *catalog.DB, n int) ([]int64, error) {
+	existing, err := cat.Groups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, n)
+	for i, name := range corpus.GroupNames(n) {
+		var parent int64
+		if f := corpus.FacultyOf(i); f >= 0 {
+			parent = ids[f]
+		}
+		for _, g := range existing {
+			if g.Name == name && g.ParentID == parent {
+				ids[i] = g.ID
+			}
+		}
+		if ids[i] == 0 {
+			g := app.Group{Name: name, ParentID: parent}
+			if err := cat.CreateGroup(ctx, &g, cliActor()); err != nil {
+				return nil, err
+			}
+			ids[i] = g.ID
+		}
 	}
 	return ids, nil
 }
