@@ -64,7 +64,7 @@
     // A file of the same name and size whose upload did not finish (the
     // page was closed, the laptop slept) is resumed: only its missing
     // parts are sent.
-    return call("GET", base)
+    return call("GET", base + "?page_size=1000")
       .then(function (res) { return res.json(); })
       .then(function (files) {
         var old = (files || []).filter(function (f) {
