@@ -160,6 +160,10 @@ func (s *Server) handleCollectionCreate(w http.ResponseWriter, r *http.Request) 
 	if in.GroupID != nil {
 		group = *in.GroupID
 	}
+	if !app.CanDepositIn(me, acct.GroupID, group) {
+		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "group_id %d is not a group you may deposit in", group))
+		return
+	}
 	c, err := s.cat.CreateCollection(r.Context(), me.AccountID, group, md, items)
 	if err != nil {
 		s.fail(w, r, err)

@@ -37,6 +37,9 @@ func (db *DB) CreateCollection(ctx context.Context, accountID, groupID int64, md
 		if err := checkMetadata(ctx, tx, &md.Metadata); err != nil {
 			return err
 		}
+		if err := groupExists(ctx, tx, groupID); err != nil {
+			return err
+		}
 		body, err := json.Marshal(md)
 		if err != nil {
 			return err
