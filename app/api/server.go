@@ -67,6 +67,8 @@ type Config struct {
 	DefaultQuota int64  // bytes per account when the account sets none; 0 = unlimited
 	MaxBodyBytes int64  // JSON request bodies
 	Publisher    string // the institution, as citations name the publisher
+	// Jobs answers /v2/admin/jobs (a Carrel extension); nil hides it.
+	Jobs app.JobBoard
 }
 
 // Server is the API's HTTP handler.
@@ -154,6 +156,8 @@ func (s *Server) routes() {
 	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
 
 	s.accessRoutes()
+	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
+	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))
 
 	s.handle("GET /upload/{token}", s.handleUploadInfo)
 	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)

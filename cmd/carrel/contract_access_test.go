@@ -18,7 +18,9 @@ func accessContractCases() map[string][]contractCase {
 	}
 	return map[string][]contractCase{
 		"private_article_embargo_details": {
-			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{params: p("article_id", f.draft), token: f.owner} }},
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft), token: f.owner}
+			}},
 			{"ErrOtherUsersItem", 404, func(f *contractFixture) contractRequest {
 				return contractRequest{params: p("article_id", f.draft), token: f.other}
 			}},
@@ -47,7 +49,9 @@ func accessContractCases() map[string][]contractCase {
 			}},
 		},
 		"private_article_confidentiality_details": {
-			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{params: p("article_id", f.draft), token: f.owner} }},
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft), token: f.owner}
+			}},
 			{"ErrAnonymous", 401, func(f *contractFixture) contractRequest { return contractRequest{params: p("article_id", f.draft)} }},
 		},
 		"private_article_confidentiality_update": {
@@ -65,11 +69,17 @@ func accessContractCases() map[string][]contractCase {
 			}},
 		},
 		"article_version_embargo": {
-			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{params: p("article_id", f.public, "version_id", 1)} }},
-			{"ErrDraft", 404, func(f *contractFixture) contractRequest { return contractRequest{params: p("article_id", f.draft, "version_id", 1)} }},
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.public, "version_id", 1)}
+			}},
+			{"ErrDraft", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft, "version_id", 1)}
+			}},
 		},
 		"article_version_confidentiality": {
-			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{params: p("article_id", f.public, "version_id", 1)} }},
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.public, "version_id", 1)}
+			}},
 			{"ErrNoSuchVersion", 404, func(f *contractFixture) contractRequest {
 				return contractRequest{params: p("article_id", f.public, "version_id", 7)}
 			}},
@@ -78,7 +88,9 @@ func accessContractCases() map[string][]contractCase {
 			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
 		},
 		"private_group_embargo_options_details": {
-			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{params: p("group_id", 1), token: f.owner} }},
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("group_id", 1), token: f.owner}
+			}},
 		},
 		"private_article_private_link": {
 			{"OK", 200, func(f *contractFixture) contractRequest {
