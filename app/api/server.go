@@ -50,7 +50,6 @@ type Catalog interface {
 
 	Ping(ctx context.Context) error
 
-<<<<<<< HEAD
 	// Access: embargo, confidentiality, private links; each change is
 	// audited as done by who.
 	SetEmbargo(ctx context.Context, id int64, e app.Embargo, who app.AuditEntry) (*app.Item, error)
@@ -59,9 +58,7 @@ type Catalog interface {
 	PrivateLinks(ctx context.Context, kind app.LinkTarget, targetID int64) ([]app.PrivateLink, error)
 	UpdatePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, expires time.Time, who app.AuditEntry) (*app.PrivateLink, error)
 	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
-=======
 	CollectionCatalog
->>>>>>> main
 }
 
 // Config is the part of Carrel's configuration the API uses.
@@ -159,12 +156,9 @@ func (s *Server) routes() {
 	s.handle("POST /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileComplete))
 	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
 
-<<<<<<< HEAD
 	s.accessRoutes()
-=======
 	s.collectionRoutes()
 
->>>>>>> main
 	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
 	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))
 

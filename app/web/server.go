@@ -122,13 +122,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /articles/{slug}/{id}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/citation/{format}", s.handleCitation)
-<<<<<<< HEAD
 	m.HandleFunc("GET /s/{token}", s.handlePrivateLink)
 	m.HandleFunc("GET /s/{token}/files/{fid}", s.handlePrivateLinkFile)
-=======
 	m.HandleFunc("GET /collections/{slug}/{id}", s.handleCollection)
 	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
->>>>>>> main
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
 	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)
