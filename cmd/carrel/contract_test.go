@@ -124,18 +124,6 @@ func implementedOperations(t *testing.T, ops map[string]*contractOp) []*contract
 	return out
 }
 
-// allContractCases merges the cases each area of Carrel keeps in its own
-// file, so that engineers adding operations do not edit one literal.
-func allContractCases() map[string][]contractCase {
-	all := map[string][]contractCase{}
-	for _, m := range []map[string][]contractCase{contractCases, accessContractCases()} {
-		for id, cs := range m {
-			all[id] = append(all[id], cs...)
-		}
-	}
-	return all
-}
-
 // TestContract sends valid and invalid requests to every operation Carrel
 // implements, through the real server, and validates each response's
 // status, headers and body against Figshare's OpenAPI document. An
@@ -145,11 +133,11 @@ func TestContract(t *testing.T) {
 	impl := implementedOperations(t, ops)
 	contractCases := allContractCases()
 	for _, o := range impl {
-		if len(allContractCases()[o.id]) == 0 {
+		if len(contractCases[o.id]) == 0 {
 			t.Errorf("operation %s (%s /v2%s) is implemented but has no contract case: add valid and invalid requests for it to contractCases in cmd/carrel/contract_cases_test.go", o.id, o.method, o.path)
 		}
 	}
-	for id := range allContractCases() {
+	for id := range contractCases {
 		if ops[id] == nil {
 			t.Errorf("contractCases has cases for %q, which is not an operation of the OpenAPI document", id)
 		}
@@ -159,7 +147,7 @@ func TestContract(t *testing.T) {
 	}
 	f := newContractFixture(t)
 	for _, o := range impl {
-		for _, c := range allContractCases()[o.id] {
+		for _, c := range contractCases[o.id] {
 			t.Run(o.id+"/"+c.name, func(t *testing.T) {
 				f.t = t
 				checkContractCase(t, doc, f, o, c)
@@ -249,7 +237,7 @@ func checkContractCase(t *testing.T, doc *openapi3.T, f *contractFixture, o *con
 // that each file stays readable.
 func allContractCases() map[string][]contractCase {
 	all := map[string][]contractCase{}
-	for _, table := range []map[string][]contractCase{contractCases, collectionContractCases} {
+	for _, table := range []map[string][]contractCase{contractCases, collectionContractCases, accessContractCases()} {
 		for id, cs := range table {
 			all[id] = append(all[id], cs...)
 		}
