@@ -32,4 +32,7 @@ type ListedItem struct {
 	Item     *Item
 	Version  *Version
 	Position ListPosition // where the row stands in the listing's order
+	// Datestamp is when a harvest last saw the record change: its latest
+	// publication or access change, or its withdrawal. Set by harvests only.
+	Datestamp time.Time
 }
