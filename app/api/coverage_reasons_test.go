@@ -26,8 +26,6 @@ var coverageReasons = map[string]string{
 	"update_user_profile":             "planned: profile editing through the API (names, ORCID); the web workspace edits them today.",
 	"update_user_profile_picture":     "left out: Carrel keeps no profile pictures; people are identified by name and ORCID.",
 	"institution_articles":            "left out: Figshare's cross-institution lookup by institution string id and custom field value; a Carrel hosts one institution, whose items GET /v2/articles and the search endpoints filter.",
-	"get_token_info":                  "planned: OAuth2 (issue 3, protocol work).",
-	"create_token":                    "planned: OAuth2 (issue 3, protocol work).",
 }
 
 // coveragePrefixReasons give one reason to every unserved operation under a

@@ -133,6 +133,9 @@ func actor(ctx context.Context) app.Actor {
 // authenticate resolves the request's credentials. No credentials give the
 // anonymous actor; bad credentials are an error (401), never anonymous.
 func (s *Server) authenticate(r *http.Request) (app.Actor, error) {
+	if r.Method == http.MethodPost && r.URL.Path == "/v2/token" {
+		return app.Actor{}, nil // the token endpoint authenticates clients, not accounts
+	}
 	var tok string
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, value, ok := strings.Cut(h, " ")
@@ -154,9 +157,13 @@ func (s *Server) authenticate(r *http.Request) (app.Actor, error) {
 	if !auth.WellFormedToken(tok) {
 		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "invalid token")
 	}
-	acct, err := s.cat.AccountByTokenHash(r.Context(), auth.HashToken(tok))
+	hash := auth.HashToken(tok)
+	acct, err := s.cat.AccountByTokenHash(r.Context(), hash)
 	if app.ErrorCode(err) == app.ENOTFOUND {
-		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "invalid token")
+		acct, _, err = s.cat.AccountByOAuthToken(r.Context(), hash)
+	}
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "invalid or expired token")
 	} else if err != nil {
 		return app.Actor{}, err
 	}

@@ -51,6 +51,8 @@ type Catalog interface {
 
 	Ping(ctx context.Context) error
 
+	OAuthCatalog
+
 	// Access: embargo, confidentiality, private links; each change is
 	// audited as done by who.
 	SetEmbargo(ctx context.Context, id int64, e app.Embargo, who app.AuditEntry) (*app.Item, error)
@@ -73,6 +75,9 @@ type Config struct {
 	Jobs app.JobBoard
 	// HRFeed imports institution HR feeds; nil answers 403.
 	HRFeed app.HRFeedImporter
+	// OAuth access and refresh tokens live this long; 0 means one hour and
+	// thirty days.
+	OAuthAccessTTL, OAuthRefreshTTL time.Duration
 }
 
 // Server is the API's HTTP handler.
@@ -96,6 +101,12 @@ type Server struct {
 func New(cfg Config, cat Catalog, blobs storage.Backend, index Searcher, sessions *auth.Sessions, log *slog.Logger) *Server {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 4 << 20
+	}
+	if cfg.OAuthAccessTTL <= 0 {
+		cfg.OAuthAccessTTL = time.Hour
+	}
+	if cfg.OAuthRefreshTTL <= 0 {
+		cfg.OAuthRefreshTTL = 30 * 24 * time.Hour
 	}
 	s := &Server{cfg: cfg, cat: cat, blobs: blobs, search: index, sessions: sessions, log: log, mux: http.NewServeMux(), parts: partLocks{held: map[partKey]bool{}}}
 	s.routes()
@@ -124,6 +135,12 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) {
 func (s *Server) routes() {
 	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	s.handle("GET /readyz", s.handleReady)
+
+	s.handle("POST /v2/token", s.handleTokenCreate)
+	s.handle("GET /v2/token", s.authed(s.handleTokenInfo))
+	s.handle("GET /v2/admin/oauth/applications", s.adminOnly(s.handleOAuthAppList))
+	s.handle("POST /v2/admin/oauth/applications", s.adminOnly(s.handleOAuthAppCreate))
+	s.handle("DELETE /v2/admin/oauth/applications/{client_id}", s.adminOnly(s.handleOAuthAppRemove))
 
 	s.handle("GET /v2/item_types", s.handleItemTypes)
 	s.handle("GET /v2/licenses", s.handleLicenses)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"testing"
 )
 
@@ -14,6 +16,24 @@ type contractFixture struct {
 	draft, public         int64
 	draftFile, publicFile int64
 	author                int64 // an author of the draft
+
+	oauthID, oauthSecret string       // an OAuth application, made on first use
+	browser              *http.Client // signed in as the owner of the OAuth grants
+}
+
+// oauthCode registers an application (once) and returns a fresh
+// authorization code for it, issued through the authorization page.
+func (f *contractFixture) oauthCode() string {
+	f.s.t = f.t
+	if f.oauthID == "" {
+		f.oauthID, f.oauthSecret = f.s.oauthApp(f.t, "Contract client", "http://127.0.0.1:9/cb")
+		if _, err := f.s.cli("a long enough passphrase\n", "user", "add", "--email", "oauth@example.edu", "--name", "OAuth User", "--password-stdin"); err != nil {
+			f.t.Fatal(err)
+		}
+		f.browser = f.s.signIn(f.t, "oauth@example.edu", "a long enough passphrase")
+	}
+	u := f.s.URL + "/account/applications/authorize?response_type=code&state=c&client_id=" + url.QueryEscape(f.oauthID)
+	return authorize(f.t, f.browser, u, "allow").Query().Get("code")
 }
 
 func newContractFixture(t *testing.T) *contractFixture {
@@ -65,6 +85,26 @@ const noSuchID = 987654321
 // Carrel implements, valid and invalid requests and the status each must
 // get. TestContract fails for an implemented operation missing here.
 var contractCases = map[string][]contractCase{
+	// OAuth2.
+	"create_token": {
+		{"OK", 200, func(f *contractFixture) contractRequest {
+			code := f.oauthCode()
+			return contractRequest{body: map[string]any{"client_id": f.oauthID, "client_secret": f.oauthSecret, "grant_type": "authorization_code", "code": code}}
+		}},
+		{"ErrWrongSecret", 400, func(f *contractFixture) contractRequest {
+			code := f.oauthCode()
+			return contractRequest{body: map[string]any{"client_id": f.oauthID, "client_secret": "wrong", "grant_type": "authorization_code", "code": code}}
+		}},
+		{"ErrPasswordGrant", 400, func(f *contractFixture) contractRequest {
+			f.oauthCode()
+			return contractRequest{body: map[string]any{"client_id": f.oauthID, "client_secret": f.oauthSecret, "grant_type": "password", "username": "a", "password": "b"}}
+		}},
+	},
+	"get_token_info": {
+		{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
+		{"ErrAnonymous", 401, func(f *contractFixture) contractRequest { return contractRequest{} }},
+	},
+
 	// Public vocabularies.
 	"item_types_list": {{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{} }}},
 	"licenses_list":   {{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{} }}},

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"time"
 
 	"carrel/app/api"
 	"carrel/app/auth"
@@ -39,9 +40,12 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 
 	feeds := &hrfeed.Service{Store: cat}
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Jobs: sched, HRFeed: feeds}, cat, blobs, index, sessions, log)
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Jobs: sched, HRFeed: feeds,
+		OAuthAccessTTL:  time.Duration(cfg.OAuth.AccessTokenSeconds) * time.Second,
+		OAuthRefreshTTL: time.Duration(cfg.OAuth.RefreshTokenSeconds) * time.Second}, cat, blobs, index, sessions, log)
 	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}, Jobs: sched, HRFeed: feeds}, cat, blobs, sessions, log)
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Jobs: sched, HRFeed: feeds,
+		OAuthCodeTTL: time.Duration(cfg.OAuth.CodeSeconds) * time.Second}, cat, blobs, sessions, log)
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +59,9 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	// as the API's CORS policy lets them.
 	protect := http.NewCrossOriginProtection()
 	protect.SetDenyHandler(http.HandlerFunc(apiServer.DenyCrossOrigin))
+	// The token endpoint authenticates the client by its secret, never by a
+	// cookie, so any origin may call it.
+	protect.AddInsecureBypassPattern("POST /v2/token")
 	protected, tokenOnly := protect.Handler(apiServer.Handler()), apiServer.Handler()
 	apiHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "" {
