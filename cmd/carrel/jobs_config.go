@@ -13,7 +13,8 @@ import (
 // without an entry here runs only by hand (carrel jobs run NAME).
 func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
-		"backup": {Schedule: "15 2 * * *", Enabled: true},
+		"backup":              {Schedule: "15 2 * * *", Enabled: true},
+		"preservation-export": {Schedule: "45 2 * * *", Enabled: true},
 	}
 }
 
