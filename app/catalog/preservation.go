@@ -7,7 +7,6 @@ import (
 	"carrel/app"
 )
 
-
 // UnexportedVersions lists published versions (of public and withdrawn
 // items alike) that have no preservation bag yet, oldest first.
 func (db *DB) UnexportedVersions(ctx context.Context, limit int) ([]app.VersionRef, error) {

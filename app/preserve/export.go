@@ -246,7 +246,9 @@ func (e *Exporter) withdrawalBag(it *app.Item, v *app.Version) (bag, error) {
 	b.info = append(b.info, field{"Carrel-Withdrawal-Reason", it.WithdrawReason})
 	body := append(note, '\n')
 	b.payload = []payloadFile{{path: "withdrawal.json", size: int64(len(body)),
-		open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(string(body))), nil }}}
+		open: func(context.Context) (io.ReadCloser, error) {
+			return io.NopCloser(strings.NewReader(string(body))), nil
+		}}}
 	return b, nil
 }
 
