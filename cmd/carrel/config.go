@@ -23,6 +23,8 @@ type Config struct {
 	Log     LogConfig     `toml:"log"`
 	Backup  BackupConfig  `toml:"backup"`
 	OAuth   OAuthConfig   `toml:"oauth"`
+	// Preservation is where the preservation-export job writes bags.
+	Preservation PreservationConfig `toml:"preservation"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
 	Jobs map[string]JobConfig `toml:"jobs"`
 }
@@ -88,6 +90,12 @@ type OAuthConfig struct {
 	CodeSeconds         int `toml:"code_seconds"`
 	AccessTokenSeconds  int `toml:"access_token_seconds"`
 	RefreshTokenSeconds int `toml:"refresh_token_seconds"`
+}
+
+// PreservationConfig is the [preservation] section.
+type PreservationConfig struct {
+	Target string `toml:"target"`
+	Tar    bool   `toml:"tar"`
 }
 
 // LogConfig is the [log] section.
