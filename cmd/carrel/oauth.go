@@ -29,6 +29,7 @@ func runOAuth(ctx context.Context, e *env, args []string) error {
 	if len(args) < 2 || args[0] != "app" {
 		fmt.Fprintln(e.stderr, oauthUsage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			e.flags("oauth app", "oauth app add|list|remove ...").Usage()
 			return nil
 		}
 		return errors.New("unknown or missing subcommand")
