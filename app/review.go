@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,4 +78,24 @@ type StaleReviewError struct {
 
 func (e *StaleReviewError) Error() string {
 	return "the item changed since you opened it (" + strings.Join(e.Changed, ", ") + "); review it again"
+}
+
+// ReviewStore keeps reviews before publication (the catalog implements it;
+// the API and the web pages use it).
+type ReviewStore interface {
+	ReviewRequired(ctx context.Context, groupID int64) (bool, error)
+	// SubmitForReview: EUNPROCESSABLE if the draft is not publishable,
+	// ECONFLICT if it already awaits review.
+	SubmitForReview(ctx context.Context, itemID int64, who AuditEntry) (*Review, error)
+	Review(ctx context.Context, id int64) (*Review, error)
+	OpenReview(ctx context.Context, itemID int64) (*Review, error)
+	Reviews(ctx context.Context, f ReviewFilter) ([]Review, error)
+	// The following answer ECONFLICT once the review is decided.
+	AssignReview(ctx context.Context, id, to int64, who AuditEntry) error
+	AddReviewComment(ctx context.Context, id int64, text string, who AuditEntry) (*ReviewComment, error)
+	ReviewComments(ctx context.Context, id int64, offset, limit int) ([]ReviewComment, error)
+	ShowDraft(ctx context.Context, id int64) (string, error)
+	ApproveReview(ctx context.Context, id int64, shown, comment string, who AuditEntry) (*Version, error)
+	RejectReview(ctx context.Context, id int64, reason string, who AuditEntry) error
+	WithdrawSubmission(ctx context.Context, id int64, who AuditEntry) error
 }

@@ -203,10 +203,13 @@ func pendingReview(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-// AddReviewComment adds a message from who.ActorID to a pending review's
-// thread.
+// AddReviewComment adds a message to a pending review's thread, from
+// who.ActorID (or the account an administrator acts for).
 func (db *DB) AddReviewComment(ctx context.Context, reviewID int64, text string, who app.AuditEntry) (*app.ReviewComment, error) {
 	accountID := who.ActorID
+	if who.OnBehalf != 0 {
+		accountID = who.OnBehalf
+	}
 	text, err := app.ValidateComment(text)
 	if err != nil {
 		return nil, err
