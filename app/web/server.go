@@ -57,6 +57,7 @@ type Catalog interface {
 	OAuthApp(ctx context.Context, clientID string) (*app.OAuthApp, error)
 	// CreateOAuthCode stores an authorization code the account granted.
 	CreateOAuthCode(ctx context.Context, c *app.OAuthCode) error
+	app.ReviewStore
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -152,6 +153,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/applications/authorize", s.signedIn(s.handleAuthorizeForm))
 	m.HandleFunc("POST /account/applications/authorize", s.signedIn(s.handleAuthorize))
 	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))
+	m.HandleFunc("GET /admin/reviews", s.reviewer(s.handleReviewQueue))
+	m.HandleFunc("GET /admin/reviews/{id}", s.reviewer(s.handleReviewPage))
+	m.HandleFunc("POST /admin/reviews/{id}", s.reviewer(s.handleReviewAction))
+	m.HandleFunc("POST /account/articles/{id}/review", s.signedIn(s.handleDepositorReview))
 	m.HandleFunc("GET /admin/hrfeed", s.admin(s.handleHRFeedForm))
 	m.HandleFunc("POST /admin/hrfeed", s.admin(s.handleHRFeedCheck))
 	m.HandleFunc("POST /admin/hrfeed/{id}/apply", s.admin(s.handleHRFeedApply))

@@ -23,6 +23,7 @@ type Config struct {
 	Log     LogConfig     `toml:"log"`
 	Backup  BackupConfig  `toml:"backup"`
 	OAuth   OAuthConfig   `toml:"oauth"`
+	Fixity  FixityConfig  `toml:"fixity"`
 	// Preservation is where the preservation-export job writes bags.
 	Preservation PreservationConfig `toml:"preservation"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
@@ -92,6 +93,12 @@ type OAuthConfig struct {
 	RefreshTokenSeconds int `toml:"refresh_token_seconds"`
 }
 
+// FixityConfig is the [fixity] section: how much the fixity-audit job
+// reads per run.
+type FixityConfig struct {
+	BudgetBytes int64 `toml:"budget_bytes"`
+}
+
 // PreservationConfig is the [preservation] section.
 type PreservationConfig struct {
 	Target string `toml:"target"`
@@ -114,6 +121,7 @@ func defaults() Config {
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Backup:  BackupConfig{Keep: 14},
 		OAuth:   OAuthConfig{CodeSeconds: 300, AccessTokenSeconds: 3600, RefreshTokenSeconds: 30 * 24 * 3600},
+		Fixity:  FixityConfig{BudgetBytes: 4 << 30},
 		Jobs:    defaultJobs(),
 	}
 }
@@ -231,6 +239,9 @@ func (c *Config) validate() error {
 	}
 	if c.Upload.DefaultQuota < 0 {
 		return errors.New("config: upload.default_quota must not be negative")
+	}
+	if c.Fixity.BudgetBytes < 1 {
+		return errors.New("config: fixity.budget_bytes must be positive")
 	}
 	if c.Backup.Keep < 1 {
 		return errors.New("config: backup.keep must be at least 1")
