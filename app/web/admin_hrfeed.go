@@ -16,11 +16,6 @@ type hrfeedPage struct {
 	Error   string
 }
 
-// handleAdminIndex lists the administrators' tools that are switched on.
-func (s *Server) handleAdminIndex(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "admin", view{Title: "Administration", Page: struct{ Jobs, HRFeed bool }{s.cfg.Jobs != nil, s.cfg.HRFeed != nil}})
-}
-
 func (s *Server) handleHRFeedForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin_hrfeed", view{Title: "Import an HR feed", Page: hrfeedPage{}})
 }

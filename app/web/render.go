@@ -60,6 +60,13 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"add":      func(a, b int) int { return a + b },
 		"query":    url.QueryEscape,
 		"fieldOf":  fieldOf,
+		"seq":      func(n int) []int { return make([]int, n) },
+		"percent": func(a, b int64) string {
+			if b <= 0 {
+				return "—"
+			}
+			return fmt.Sprintf("%.0f%%", float64(a)*100/float64(b))
+		},
 		"stamp": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
@@ -67,12 +74,19 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			return t.UTC().Format("2006-01-02 15:04:05")
 		},
 	}
+	// Files named _*.html hold pieces shared by several pages.
+	shared := []string{"layout.html"}
+	for _, name := range names {
+		if strings.HasPrefix(name, "_") {
+			shared = append(shared, name)
+		}
+	}
 	pages := map[string]*template.Template{}
 	for _, name := range names {
-		if name == "layout.html" {
+		if name == "layout.html" || strings.HasPrefix(name, "_") {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, "layout.html", name)
+		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, append(shared, name)...)
 		if err != nil {
 			return nil, err
 		}

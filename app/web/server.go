@@ -58,6 +58,7 @@ type Catalog interface {
 	// CreateOAuthCode stores an authorization code the account granted.
 	CreateOAuthCode(ctx context.Context, c *app.OAuthCode) error
 	app.ReviewStore
+	AdminCatalog
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -160,6 +161,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/hrfeed", s.admin(s.handleHRFeedForm))
 	m.HandleFunc("POST /admin/hrfeed", s.admin(s.handleHRFeedCheck))
 	m.HandleFunc("POST /admin/hrfeed/{id}/apply", s.admin(s.handleHRFeedApply))
+	m.HandleFunc("GET /admin/audit", s.admin(s.handleAdminAudit))
 	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
 	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 

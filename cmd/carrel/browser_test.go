@@ -86,6 +86,14 @@ func TestBrowser(t *testing.T) {
 		script(t, "a11y.cjs", "CARREL_PAGES="+jsonString(t, pages))
 	})
 
+	t.Run("AdminAccessibility", func(t *testing.T) {
+		if _, err := s.cli(password+"\n", "user", "add", "--email", "admin@example.edu", "--name", "Ada Admin", "--admin", "--password-stdin"); err != nil {
+			t.Fatal(err)
+		}
+		pages := []string{"/admin", "/admin/audit", "/admin/audit?action=item"}
+		script(t, "a11y.cjs", "CARREL_PAGES="+jsonString(t, pages), "CARREL_EMAIL=admin@example.edu")
+	})
+
 	t.Run("XSS", func(t *testing.T) {
 		var payloads []string
 		raw, err := os.ReadFile(filepath.Join(root, "test", "browser", "xss-payloads.json"))

@@ -1,0 +1,45 @@
+package app
+
+import "time"
+
+// Overview is the administrators' dashboard: the state of the repository
+// at a glance.
+type Overview struct {
+	ItemsByStatus  map[ItemStatus]int64
+	PendingReviews int64
+	OldestPending  time.Time // zero when nothing waits
+	StorageUsed    int64     // bytes of every stored file
+	Accounts       int64
+	ActiveAccounts int64
+	FixityFailures int64 // stored files whose last fixity check failed
+}
+
+// GroupUsage is the storage a group and its subgroups use against its
+// quota.
+type GroupUsage struct {
+	Group
+	Depth  int   // 0 for a top-level group
+	Used   int64 // bytes in the group's items and its subgroups'
+	Review bool  // review is required in this group (itself or inherited)
+	Own    bool  // review is switched on on this group itself
+}
+
+// AccountFilter selects accounts for the administrators' lists, by name or
+// email.
+type AccountFilter struct {
+	Query   string // part of the name or email, case-insensitive
+	GroupID int64  // 0 = any group
+	Active  string // "", "yes" or "no"
+	Since   time.Time
+	Until   time.Time
+	Offset  int
+	Limit   int // 0 means 50
+}
+
+// AccountAccess is what an administrator changes on an account besides its
+// roles: its home group, quota and whether it may sign in.
+type AccountAccess struct {
+	GroupID int64
+	Quota   int64
+	Active  bool
+}

@@ -1,0 +1,218 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"carrel/app"
+)
+
+// Overview counts what the administrators' dashboard shows.
+func (db *DB) Overview(ctx context.Context) (*app.Overview, error) {
+	o := &app.Overview{ItemsByStatus: map[app.ItemStatus]int64{}}
+	rows, err := db.read.QueryContext(ctx, `SELECT status, count(*) FROM items GROUP BY status`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	for rows.Next() {
+		var st string
+		var n int64
+		if err := rows.Scan(&st, &n); err != nil {
+			rows.Close()
+			return nil, translate(err)
+		}
+		o.ItemsByStatus[app.ItemStatus(st)] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	var oldest string
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*), coalesce(min(created_at), '') FROM reviews WHERE status = 'pending'`).
+		Scan(&o.PendingReviews, &oldest); err != nil {
+		return nil, translate(err)
+	}
+	if oldest != "" {
+		o.OldestPending = parseTime(oldest)
+	}
+	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(sum(size), 0) FROM files WHERE status != 'error'`).Scan(&o.StorageUsed); err != nil {
+		return nil, translate(err)
+	}
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(active), 0) FROM accounts`).Scan(&o.Accounts, &o.ActiveAccounts); err != nil {
+		return nil, translate(err)
+	}
+	if o.FixityFailures, err = db.FixityFailures(ctx); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// GroupUsages lists every group as a tree (each group followed by its
+// subgroups, by name) with the storage it and its subgroups use and
+// whether review is required there.
+func (db *DB) GroupUsages(ctx context.Context) ([]app.GroupUsage, error) {
+	groups, err := db.Groups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	direct := map[int64]int64{}
+	rows, err := db.read.QueryContext(ctx, `SELECT i.group_id, coalesce(sum(f.size), 0) FROM files f JOIN items i ON i.id = f.item_id
+		WHERE f.status != 'error' GROUP BY i.group_id`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	for rows.Next() {
+		var g, n int64
+		if err := rows.Scan(&g, &n); err != nil {
+			rows.Close()
+			return nil, translate(err)
+		}
+		direct[g] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	own, err := db.reviewGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	children := map[int64][]app.Group{}
+	for _, g := range groups {
+		children[g.ParentID] = append(children[g.ParentID], g)
+	}
+	var out []app.GroupUsage
+	var walk func(parent int64, depth int, inherited bool) int64
+	walk = func(parent int64, depth int, inherited bool) int64 {
+		kids := children[parent]
+		sortGroups(kids)
+		var total int64
+		for _, g := range kids {
+			i := len(out)
+			out = append(out, app.GroupUsage{Group: g, Depth: depth, Own: own[g.ID], Review: inherited || own[g.ID]})
+			used := direct[g.ID] + walk(g.ID, depth+1, inherited || own[g.ID])
+			out[i].Used = used
+			total += used
+		}
+		return total
+	}
+	walk(0, 0, false)
+	return out, nil
+}
+
+func sortGroups(gs []app.Group) {
+	slices.SortFunc(gs, func(a, b app.Group) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+}
+
+// reviewGroups returns the groups that switch review on themselves.
+func (db *DB) reviewGroups(ctx context.Context) (map[int64]bool, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT group_id FROM review_groups`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	on := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, translate(err)
+		}
+		on[id] = true
+	}
+	return on, translate(rows.Err())
+}
+
+// Accounts lists accounts matching f, by email.
+func (db *DB) Accounts(ctx context.Context, f app.AccountFilter) ([]app.Account, error) {
+	var where []string
+	var args []any
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q)) + "%"
+		where = append(where, `(lower(email) LIKE ? ESCAPE '\' OR lower(first_name || ' ' || last_name) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like)
+	}
+	if f.GroupID != 0 {
+		where, args = append(where, `group_id = ?`), append(args, f.GroupID)
+	}
+	switch f.Active {
+	case "yes":
+		where = append(where, `active = 1`)
+	case "no":
+		where = append(where, `active = 0`)
+	}
+	if !f.Since.IsZero() {
+		where, args = append(where, `created_at >= ?`), append(args, formatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, `created_at < ?`), append(args, formatTime(f.Until))
+	}
+	q := `SELECT ` + accountColumns + ` FROM accounts`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY email LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []app.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, *a)
+	}
+	return out, translate(rows.Err())
+}
+
+// SetAccountAccess changes an account's home group, quota and whether it
+// may sign in, and audits what changed. EINVALID for an unknown group or a
+// negative quota, ENOTFOUND for an unknown account.
+func (db *DB) SetAccountAccess(ctx context.Context, id int64, to app.AccountAccess, who app.AuditEntry) error {
+	if to.Quota < 0 {
+		return app.Errorf(app.EINVALID, "a quota must not be negative")
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		old, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
+		if err != nil {
+			return notFound(err, "account %d not found", id)
+		}
+		if err := groupExists(ctx, tx, to.GroupID); err != nil {
+			return err
+		}
+		var changed []string
+		if old.GroupID != to.GroupID {
+			changed = append(changed, fmt.Sprintf("group=%d->%d", old.GroupID, to.GroupID))
+		}
+		if old.Quota != to.Quota {
+			changed = append(changed, fmt.Sprintf("quota=%d->%d", old.Quota, to.Quota))
+		}
+		if len(changed) > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE accounts SET group_id = ?, quota = ? WHERE id = ?`, to.GroupID, to.Quota, id); err != nil {
+				return err
+			}
+			if err := auditIn(ctx, tx, db, who, "account.update", fmt.Sprintf("account:%d", id), strings.Join(changed, " ")); err != nil {
+				return err
+			}
+		}
+		if old.Active == to.Active {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET active = ? WHERE id = ?`, to.Active, id); err != nil {
+			return err
+		}
+		action := "account.deactivate"
+		if to.Active {
+			action = "account.reactivate"
+		}
+		return auditIn(ctx, tx, db, who, action, fmt.Sprintf("account:%d", id), "")
+	})
+}
