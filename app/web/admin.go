@@ -168,19 +168,15 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) {
 // malformed date or page, ENOTFOUND for an actor who does not exist.
 func (s *Server) auditFilter(r *http.Request, p *auditPage) (app.AuditFilter, error) {
 	f := app.AuditFilter{Target: p.Target, Limit: auditPageSize + 1}
-	if v := r.URL.Query().Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			return f, app.Errorf(app.EINVALID, "The page number must be a whole number from 1.")
-		}
-		p.Page = n
+	var err error
+	if p.Page, err = pageNumber(r); err != nil {
+		return f, err
 	}
 	f.Offset = (p.Page - 1) * auditPageSize
 	f.Action = p.Action
 	if f.Action != "" && !strings.Contains(f.Action, ".") {
 		f.Action += "."
 	}
-	var err error
 	if f.Since, f.Until, err = dateRange(p.From, p.To); err != nil {
 		return f, err
 	}
@@ -214,4 +210,18 @@ func dateRange(from, to string) (since, until time.Time, err error) {
 		return since, until, app.Errorf(app.EINVALID, "The start date must not be after the end date.")
 	}
 	return since, until, nil
+}
+
+// pageNumber reads the ?page= of a paged list: 1 when absent, EINVALID
+// unless a whole number from 1.
+func pageNumber(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("page")
+	if v == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 100000 {
+		return 0, app.Errorf(app.EINVALID, "The page number must be a whole number from 1.")
+	}
+	return n, nil
 }

@@ -162,6 +162,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/hrfeed", s.admin(s.handleHRFeedCheck))
 	m.HandleFunc("POST /admin/hrfeed/{id}/apply", s.admin(s.handleHRFeedApply))
 	m.HandleFunc("GET /admin/audit", s.admin(s.handleAdminAudit))
+	m.HandleFunc("GET /admin/people", s.admin(s.handleAdminPeople))
+	m.HandleFunc("GET /admin/people/{id}", s.admin(s.handleAdminPerson))
+	m.HandleFunc("POST /admin/people/{id}/access", s.admin(s.handleAdminPersonAccess))
+	m.HandleFunc("POST /admin/people/{id}/roles", s.admin(s.handleAdminPersonRole))
 	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
 	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 
