@@ -43,3 +43,37 @@ type AccountAccess struct {
 	Quota   int64
 	Active  bool
 }
+
+// ReportFilter selects the rows of the items and accounts reports.
+type ReportFilter struct {
+	Status  string // items: an ItemStatus; accounts: "active" or "inactive"; "" = all
+	GroupID int64  // the group and its subgroups; 0 = all
+	Since   time.Time
+	Until   time.Time // created before
+}
+
+// ReportItem is one row of the items report.
+type ReportItem struct {
+	ID             int64
+	Title          string
+	Status         string
+	GroupID        int64
+	Group          string
+	Owner          string // the owner's email
+	Version        int
+	DOI            string
+	Files          int64
+	Bytes          int64
+	Created        time.Time
+	Modified       time.Time
+	Published      time.Time
+	WithdrawReason string
+}
+
+// ReportAccount is one row of the accounts report.
+type ReportAccount struct {
+	Account
+	Group string
+	Items int64
+	Bytes int64
+}

@@ -59,6 +59,7 @@ type Catalog interface {
 	CreateOAuthCode(ctx context.Context, c *app.OAuthCode) error
 	app.ReviewStore
 	AdminCatalog
+	ReportCatalog
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -164,6 +165,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/audit", s.admin(s.handleAdminAudit))
 	m.HandleFunc("GET /admin/people", s.admin(s.handleAdminPeople))
 	m.HandleFunc("GET /admin/groups", s.admin(s.handleAdminGroups))
+	m.HandleFunc("GET /admin/reports", s.admin(s.handleAdminReports))
+	m.HandleFunc("GET /admin/reports/items.csv", s.admin(s.handleReportItems))
+	m.HandleFunc("GET /admin/reports/accounts.csv", s.admin(s.handleReportAccounts))
 	m.HandleFunc("POST /admin/groups", s.admin(s.handleAdminGroupSave))
 	m.HandleFunc("GET /admin/groups/{id}", s.admin(s.handleAdminGroup))
 	m.HandleFunc("POST /admin/groups/{id}", s.admin(s.handleAdminGroupSave))

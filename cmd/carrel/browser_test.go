@@ -90,7 +90,7 @@ func TestBrowser(t *testing.T) {
 		if _, err := s.cli(password+"\n", "user", "add", "--email", "admin@example.edu", "--name", "Ada Admin", "--admin", "--password-stdin"); err != nil {
 			t.Fatal(err)
 		}
-		pages := []string{"/admin", "/admin/audit", "/admin/audit?action=item", "/admin/people", "/admin/people/1", "/admin/groups", "/admin/groups/1"}
+		pages := []string{"/admin", "/admin/audit", "/admin/audit?action=item", "/admin/people", "/admin/people/1", "/admin/groups", "/admin/groups/1", "/admin/reports"}
 		script(t, "a11y.cjs", "CARREL_PAGES="+jsonString(t, pages), "CARREL_EMAIL=admin@example.edu")
 	})
 
