@@ -91,7 +91,7 @@ func WriteSchemaOrg(w io.Writer, r *Record) error {
 		}
 	}
 	set("citation", citations)
-	if c := bareDOI(r.ConceptDOI); isDOI(c) && c != r.doi() {
+	if c := r.conceptDOI(); isDOI(c) && c != r.doi() {
 		set("isPartOf", map[string]any{"@id": doiURL(c)})
 	}
 	var funders []any

@@ -16,11 +16,13 @@ import (
 // config.example.toml; CARREL_<SECTION>_<KEY> environment variables
 // override the file.
 type Config struct {
-	Site    SiteConfig    `toml:"site"`
-	Server  ServerConfig  `toml:"server"`
-	Storage StorageConfig `toml:"storage"`
-	Upload  UploadConfig  `toml:"upload"`
-	Log     LogConfig     `toml:"log"`
+	Site     SiteConfig     `toml:"site"`
+	Server   ServerConfig   `toml:"server"`
+	Storage  StorageConfig  `toml:"storage"`
+	Upload   UploadConfig   `toml:"upload"`
+	Log      LogConfig      `toml:"log"`
+	DOI      DOIConfig      `toml:"doi"`
+	DataCite DataCiteConfig `toml:"datacite"`
 }
 
 // SiteConfig is the [site] section: how the repository names itself.
@@ -75,11 +77,13 @@ type LogConfig struct {
 // defaults are the embedded settings `carrel serve` runs on with no file.
 func defaults() Config {
 	return Config{
-		Site:    SiteConfig{Name: "Carrel", AdminEmail: "repository@example.edu"},
-		Server:  ServerConfig{Addr: "127.0.0.1:8080", DataDir: "./carrel-data", ShutdownSeconds: 30},
-		Storage: StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
-		Upload:  UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
-		Log:     LogConfig{Level: "info", Format: "text"},
+		Site:     SiteConfig{Name: "Carrel", AdminEmail: "repository@example.edu"},
+		Server:   ServerConfig{Addr: "127.0.0.1:8080", DataDir: "./carrel-data", ShutdownSeconds: 30},
+		Storage:  StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
+		Upload:   UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
+		Log:      LogConfig{Level: "info", Format: "text"},
+		DOI:      DOIConfig{Prefix: testPrefix},
+		DataCite: DataCiteConfig{Endpoint: "https://api.test.datacite.org", RetrySeconds: 30, PollSeconds: 60},
 	}
 }
 
@@ -201,7 +205,7 @@ func (c *Config) validate() error {
 	if c.Server.BaseURL != "" && !strings.HasPrefix(c.Server.BaseURL, "http://") && !strings.HasPrefix(c.Server.BaseURL, "https://") {
 		return fmt.Errorf("config: server.base_url %q must start with http:// or https://", c.Server.BaseURL)
 	}
-	return nil
+	return c.validateDOI()
 }
 
 // blobDir is where the local storage backend keeps bytes.
@@ -210,4 +214,22 @@ func (c *Config) blobDir() string {
 		return c.Storage.Path
 	}
 	return filepath.Join(c.Server.DataDir, "blobs")
+}
+
+// publisher is the institution records name as publisher: site.publisher,
+// else the site's name.
+func (c *Config) publisher() string {
+	if c.Site.Publisher != "" {
+		return c.Site.Publisher
+	}
+	return c.Site.Name
+}
+
+// publicURL is server.base_url, else the listening address, for what must
+// name absolute URLs outside a request (OAI-PMH, DOI landing pages).
+func (c *Config) publicURL() string {
+	if c.Server.BaseURL != "" {
+		return c.Server.BaseURL
+	}
+	return "http://" + c.Server.Addr
 }

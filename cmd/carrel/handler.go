@@ -26,17 +26,10 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	if err != nil {
 		return nil, err
 	}
-	publisher := cfg.Site.Publisher
-	if publisher == "" {
-		publisher = cfg.Site.Name
-	}
-	baseURL := cfg.Server.BaseURL
-	if baseURL == "" {
-		baseURL = "http://" + cfg.Server.Addr
-	}
+	publisher, baseURL := cfg.publisher(), cfg.publicURL()
 
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher}, cat, blobs, index, sessions, log)
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Identifiers: cfg.identifiers()}, cat, blobs, index, sessions, log)
 	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
 		Finder: web.IndexFinder{Index: index, Catalog: cat}}, cat, blobs, sessions, log)
 	if err != nil {

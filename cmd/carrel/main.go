@@ -42,6 +42,7 @@ func commands() []command {
 		{"serve", "run the web server and API", runServe},
 		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin]", runUser},
 		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
+		{"doi", "DOI registration: carrel doi status [--all] shows the DataCite outbox", runDOI},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
 		{"version", "print the version", runVersion},
 	}

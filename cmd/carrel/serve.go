@@ -47,6 +47,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	workCtx, stopWork := context.WithCancel(ctx)
+	doiDone := startDOIWorker(workCtx, cfg, cat, log)
+	defer func() { stopWork(); <-doiDone }()
 
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
