@@ -48,48 +48,53 @@ func rfc5987(s string) string {
 }
 
 // downloadable finds a file the caller may download: a file of a public
-// version, or any completed file of an item the caller may edit.
-func (s *Server) downloadable(r *http.Request) (*app.File, error) {
+// version, or any completed file of an item the caller may edit, and for a
+// public file the landing page of its version (signposted as collection).
+func (s *Server) downloadable(r *http.Request) (*app.File, string, error) {
 	fid, err := pathID(r, "fid")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	f, err := s.cat.File(r.Context(), fid)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	it, err := s.cat.Item(r.Context(), f.ItemID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if app.CanSeeDraft(actor(r.Context()), it) {
 		if f.Status != app.FileAvailable {
-			return nil, app.Errorf(app.ECONFLICT, "file %d is not available for download (status %s)", fid, f.Status)
+			return nil, "", app.Errorf(app.ECONFLICT, "file %d is not available for download (status %s)", fid, f.Status)
 		}
-		return f, nil
+		return f, "", nil
 	}
 	if !app.CanDownloadPublic(actor(r.Context()), it) {
-		return nil, app.Errorf(app.ENOTFOUND, "file %d not found", fid)
+		return nil, "", app.Errorf(app.ENOTFOUND, "file %d not found", fid)
 	}
 	_, n, err := s.cat.FileInPublicVersion(r.Context(), fid)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	ver, err := s.cat.Version(r.Context(), it.ID, n)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if ver.Metadata.DownloadDisabled {
-		return nil, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item")
+		return nil, "", app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item")
 	}
-	return f, nil
+	landing := app.LandingPath(ver.Metadata.Title, it.ID)
+	if n != it.Version {
+		landing += fmt.Sprintf("/versions/%d", n)
+	}
+	return f, s.base(r) + landing, nil
 }
 
 // handleFileDownload serves a file's bytes with ranges, validators and
 // conditional requests (http.ServeContent), sent by the kernel where the
 // blob store is local.
 func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
-	f, err := s.downloadable(r)
+	f, landing, err := s.downloadable(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -110,6 +115,10 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", `"`+f.SHA256+`"`)
 	h.Set("Cache-Control", "public, max-age=3600")
 	h.Set("Access-Control-Allow-Origin", "*")
+	if landing != "" {
+		// FAIR Signposting: a public file points back at its landing page.
+		h.Set("Link", fmt.Sprintf(`<%s>; rel="collection"; type="text/html", <%s/linkset>; rel="linkset"; type="application/linkset+json"`, landing, landing))
+	}
 	http.ServeContent(w, r, "", f.Created, blob)
 }
 

@@ -125,3 +125,7 @@ func authorKey(schemaType string) string {
 	}
 	return "author"
 }
+
+// SchemaOrgType is the schema.org type the record is written as, e.g.
+// "Dataset" or "ScholarlyArticle".
+func SchemaOrgType(r *Record) string { return kindOf(r.ItemType.ID).Schema }

@@ -58,6 +58,7 @@ type itemPage struct {
 	Cite        citation
 	Share       []shareLink
 	CanEdit     bool
+	JSONLD      template.JS // schema.org description of a public version
 }
 
 // shareLink is a link that shares the landing page elsewhere.
@@ -78,6 +79,13 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		want = int(n)
+	}
+	// Content negotiation: machines asking for a metadata format get it
+	// from the same URL; HTML stays the default.
+	w.Header().Set("Vary", "Accept")
+	if f, ok := negotiateMetadata(r); ok {
+		s.serveMetadata(w, r, id, want, f)
+		return
 	}
 	it, err := s.cat.Item(ctx, id)
 	if err != nil {
@@ -103,6 +111,10 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Cite = s.citationFor(r, it, ver, r.URL.Query().Get("cite"))
+		if err := s.signpostPage(w, r, p, it, ver, r.PathValue("v") != ""); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		if !ver.Metadata.DownloadDisabled && len(files) > 0 {
 			p.ZipURL = fmt.Sprintf("/v2/articles/%d/versions/%d/download", it.ID, ver.Number)
 		}
