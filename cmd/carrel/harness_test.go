@@ -29,7 +29,12 @@ func startServer(t *testing.T) *testServer { return startServerWith(t, "") }
 // configTOML (none if empty).
 func startServerWith(t *testing.T, configTOML string) *testServer {
 	t.Helper()
-	dir := t.TempDir()
+	return startServerIn(t, t.TempDir(), configTOML)
+}
+
+// startServerIn runs `carrel serve` on the data directory dir.
+func startServerIn(t *testing.T, dir, configTOML string) *testServer {
+	t.Helper()
 	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}
 	if configTOML != "" {
 		f := filepath.Join(t.TempDir(), "carrel.toml")

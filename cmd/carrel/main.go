@@ -45,6 +45,7 @@ func commands() []command {
 		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
 		{"doi", "DOI registration: carrel doi status [--all] shows the DataCite outbox", runDOI},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
+		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},
 	}
 }
