@@ -176,6 +176,13 @@ func (db *DB) DOIOutbox(ctx context.Context, pendingOnly bool, limit int) ([]app
 	return db.registrations(ctx, `SELECT `+outboxColumns+` FROM doi_outbox`+where+` ORDER BY id DESC LIMIT ?`, limit)
 }
 
+// PendingDOICount counts the registrations not yet delivered.
+func (db *DB) PendingDOICount(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM doi_outbox WHERE sent_at = ''`).Scan(&n)
+	return n, translate(err)
+}
+
 // DOISent marks a registration delivered and remembers that the agency now
 // holds the DOI in the given state (draft, findable, registered).
 func (db *DB) DOISent(ctx context.Context, id int64, doi, state string) error {

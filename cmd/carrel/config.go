@@ -23,6 +23,14 @@ type Config struct {
 	Log      LogConfig      `toml:"log"`
 	DOI      DOIConfig      `toml:"doi"`
 	DataCite DataCiteConfig `toml:"datacite"`
+	// Jobs holds each scheduled job's [jobs.<name>] section.
+	Jobs map[string]JobConfig `toml:"jobs"`
+}
+
+// JobConfig is a [jobs.<name>] section: when the job runs by itself.
+type JobConfig struct {
+	Schedule string `toml:"schedule"` // cron expression or descriptor, e.g. "30 2 * * *", "@daily", "@every 6h"
+	Enabled  bool   `toml:"enabled"`
 }
 
 // SiteConfig is the [site] section: how the repository names itself.
@@ -84,6 +92,7 @@ func defaults() Config {
 		Log:      LogConfig{Level: "info", Format: "text"},
 		DOI:      DOIConfig{Prefix: testPrefix},
 		DataCite: DataCiteConfig{Endpoint: "https://api.test.datacite.org", RetrySeconds: 30, PollSeconds: 60},
+		Jobs:     defaultJobs(),
 	}
 }
 
@@ -99,8 +108,12 @@ func loadConfig(file, dataDir string) (Config, error) {
 		if undec := md.Undecoded(); len(undec) > 0 {
 			return cfg, fmt.Errorf("config %s: unknown key %q (see config.example.toml)", file, undec[0].String())
 		}
+		keepJobDefaults(&cfg, md)
 	}
 	if err := applyEnv(&cfg, os.Environ()); err != nil {
+		return cfg, err
+	}
+	if err := applyJobsEnv(&cfg, os.Environ()); err != nil {
 		return cfg, err
 	}
 	if dataDir != "" {

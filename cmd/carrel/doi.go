@@ -170,16 +170,15 @@ func runDOI(ctx context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
-// startDOIWorker runs the DOI outbox worker until ctx ends, woken after
-// every catalog change; with DataCite not configured it only says so.
-func startDOIWorker(ctx context.Context, cfg Config, cat *catalog.DB, log *slog.Logger) (stopped <-chan struct{}) {
+// startDOIWorker runs the DOI outbox worker w until ctx ends, woken after
+// every catalog change; with DataCite not configured (w nil) it only says so.
+func startDOIWorker(ctx context.Context, cfg Config, cat *catalog.DB, w *doi.Worker, log *slog.Logger) (stopped <-chan struct{}) {
 	done := make(chan struct{})
-	w := doiWorker(cfg, cat, log)
 	if w == nil {
 		close(done)
-		pending, err := cat.DOIOutbox(ctx, true, 1)
+		waiting, _ := cat.PendingDOICount(ctx)
 		log.Info("DataCite registration is off ([datacite] repository_id and password are not set): DOIs are reserved locally only and nothing is sent",
-			"prefix", cfg.DOI.Prefix, "registrations_waiting", err == nil && len(pending) > 0)
+			"prefix", cfg.DOI.Prefix, "registrations_waiting", waiting)
 		return done
 	}
 	cat.OnChange(func(context.Context, int64, []int64) { w.Wake() })
@@ -189,4 +188,22 @@ func startDOIWorker(ctx context.Context, cfg Config, cat *catalog.DB, log *slog.
 		w.Run(ctx, time.Duration(cfg.DataCite.PollSeconds)*time.Second)
 	}()
 	return done
+}
+
+// doiOutboxJob is the doi-outbox job: it delivers every due registration,
+// with the server's worker when there is one. With DataCite off it only
+// counts what waits.
+func doiOutboxJob(d jobDeps) app.JobFunc {
+	return func(ctx context.Context, r *app.JobReport) error {
+		w := d.doi
+		if w == nil {
+			w = doiWorker(d.cfg, d.cat, d.log)
+		}
+		if w == nil {
+			n, err := d.cat.PendingDOICount(ctx)
+			r.Add("waiting_datacite_off", int64(n))
+			return err
+		}
+		return w.Deliver(ctx, r)
+	}
 }

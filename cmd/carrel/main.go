@@ -44,6 +44,7 @@ func commands() []command {
 		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list", runGroup},
 		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
 		{"doi", "DOI registration: carrel doi status [--all] shows the DataCite outbox", runDOI},
+		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
 		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},
