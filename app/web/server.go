@@ -47,6 +47,8 @@ type Catalog interface {
 	ItemTypes(ctx context.Context) ([]app.ItemType, error)
 	Licenses(ctx context.Context) ([]app.License, error)
 	Categories(ctx context.Context) ([]app.Category, error)
+
+	CollectionCatalog
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -121,6 +123,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/linkset", s.handleLinkset)
 	m.HandleFunc("GET /articles/{slug}/{id}/metadata/{format}", s.handleMetadata)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/metadata/{format}", s.handleMetadata)
+	m.HandleFunc("GET /collections/{slug}/{id}", s.handleCollection)
+	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
 	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)
