@@ -37,6 +37,7 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 		fn            app.JobFunc
 	}{
 		{"doi-outbox", "sends pending DOI registrations to DataCite (the server also sends them at once after each publish)", doiOutboxJob(d)},
+		{"backup", "copies the catalog to the backup directory with a manifest; keeps the newest backup.keep", backupJob(d)},
 	}
 	for _, j := range table {
 		jc := d.cfg.Jobs[j.name]
@@ -110,6 +111,11 @@ func runJobs(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	return jobsCommand(ctx, e, cfg, sub, operands)
+}
+
+// jobsCommand runs `carrel jobs SUB OPERANDS...` with a loaded config.
+func jobsCommand(ctx context.Context, e *env, cfg Config, sub string, operands []string) error {
 	log := newLogger(e.stderr, cfg.Log)
 	cat, err := openCatalog(ctx, cfg)
 	if err != nil {

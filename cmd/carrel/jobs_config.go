@@ -14,6 +14,7 @@ import (
 func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
 		"doi-outbox": {Schedule: "@every 15m", Enabled: true},
+		"backup":     {Schedule: "15 2 * * *", Enabled: true},
 	}
 }
 

@@ -45,6 +45,8 @@ func commands() []command {
 		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
 		{"doi", "DOI registration: carrel doi status [--all] shows the DataCite outbox", runDOI},
 		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
+		{"backup", "copy the catalog now: carrel backup [--to DIR] (safe while serving)", runBackup},
+		{"restore", "replace the catalog with a backup: carrel restore FILE (with carrel serve stopped)", runRestore},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
 		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},
