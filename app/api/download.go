@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"carrel/app"
 )
@@ -48,53 +49,48 @@ func rfc5987(s string) string {
 }
 
 // downloadable finds a file the caller may download: a file of a public
-// version, or any completed file of an item the caller may edit, and for a
-// public file the landing page of its version (signposted as collection).
-func (s *Server) downloadable(r *http.Request) (*app.File, string, error) {
+// version, or any completed file of an item the caller may edit.
+func (s *Server) downloadable(r *http.Request) (*app.File, *app.Item, error) {
 	fid, err := pathID(r, "fid")
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	f, err := s.cat.File(r.Context(), fid)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	it, err := s.cat.Item(r.Context(), f.ItemID)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	if app.CanSeeDraft(actor(r.Context()), it) {
+	if app.CanDownloadDraft(actor(r.Context()), it) {
 		if f.Status != app.FileAvailable {
-			return nil, "", app.Errorf(app.ECONFLICT, "file %d is not available for download (status %s)", fid, f.Status)
+			return nil, nil, app.Errorf(app.ECONFLICT, "file %d is not available for download (status %s)", fid, f.Status)
 		}
-		return f, "", nil
+		return f, it, nil
 	}
 	if !app.CanDownloadPublic(actor(r.Context()), it) {
-		return nil, "", app.Errorf(app.ENOTFOUND, "file %d not found", fid)
+		return nil, nil, app.Errorf(app.ENOTFOUND, "file %d not found", fid)
 	}
 	_, n, err := s.cat.FileInPublicVersion(r.Context(), fid)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	ver, err := s.cat.Version(r.Context(), it.ID, n)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	if ver.Metadata.DownloadDisabled {
-		return nil, "", app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item")
+		return nil, nil, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item")
 	}
-	landing := app.LandingPath(ver.Metadata.Title, it.ID)
-	if n != it.Version {
-		landing += fmt.Sprintf("/versions/%d", n)
-	}
-	return f, s.base(r) + landing, nil
+	return f, it, nil
 }
 
 // handleFileDownload serves a file's bytes with ranges, validators and
 // conditional requests (http.ServeContent), sent by the kernel where the
 // blob store is local.
 func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
-	f, landing, err := s.downloadable(r)
+	f, it, err := s.downloadable(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -113,9 +109,9 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Content-Disposition", contentDisposition("attachment", f.Name))
 	h.Set("ETag", `"`+f.SHA256+`"`)
-	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Cache-Control", cacheControl(it))
 	h.Set("Access-Control-Allow-Origin", "*")
-	if landing != "" {
+	if landing := s.fileLanding(r, f, it); landing != "" {
 		// FAIR Signposting: a public file points back at its landing page.
 		h.Set("Link", fmt.Sprintf(`<%s>; rel="collection"; type="text/html", <%s/linkset>; rel="linkset"; type="application/linkset+json"`, landing, landing))
 	}
@@ -178,6 +174,7 @@ func (s *Server) writeZip(w http.ResponseWriter, r *http.Request, name string, f
 	userBytesHeaders(h)
 	h.Set("Content-Type", "application/zip")
 	h.Set("Content-Disposition", contentDisposition("attachment", name+".zip"))
+	h.Set("Cache-Control", "private, no-store")
 	h.Set("Access-Control-Allow-Origin", "*")
 	zw := zip.NewWriter(w)
 	for _, f := range chosen {
@@ -207,4 +204,25 @@ func (s *Server) zipFile(r *http.Request, zw *zip.Writer, f *app.File) error {
 	}
 	_, err = io.Copy(out, blob)
 	return err
+}
+
+// fileLanding is the landing page of the newest public version holding the
+// file, "" when the file is not public (a draft's, seen by its owner).
+func (s *Server) fileLanding(r *http.Request, f *app.File, it *app.Item) string {
+	if !app.OpenToAll(it, time.Now()) {
+		return ""
+	}
+	_, n, err := s.cat.FileInPublicVersion(r.Context(), f.ID)
+	if err != nil {
+		return ""
+	}
+	ver, err := s.cat.Version(r.Context(), it.ID, n)
+	if err != nil {
+		return ""
+	}
+	landing := app.LandingPath(ver.Metadata.Title, it.ID)
+	if n != it.Version {
+		landing += fmt.Sprintf("/versions/%d", n)
+	}
+	return s.base(r) + landing
 }

@@ -43,13 +43,14 @@ func metadataPath(title string, id int64, v int, format string) string {
 }
 
 // publicRecord loads a version the actor may see publicly (the latest when
-// v is 0) as a format record. ENOTFOUND for anything not public.
+// v is 0) as a format record. ENOTFOUND for anything whose metadata is not
+// public: drafts, and items under a whole-item embargo.
 func (s *Server) publicRecord(r *http.Request, id int64, v int) (*app.Item, *formats.Record, error) {
 	it, err := s.cat.Item(r.Context(), id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !app.CanSeePublic(actor(r.Context()), it) {
+	if !app.CanSeePublicMetadata(actor(r.Context()), it) {
 		return nil, nil, app.Errorf(app.ENOTFOUND, "item %d not found", id)
 	}
 	n := v
@@ -283,10 +284,11 @@ func negotiateMetadata(r *http.Request) (metadataFormat, bool) {
 	return metadataFormat{}, false
 }
 
-// signpostPage adds a public landing page's signposts to the response and
-// its schema.org description to the page.
-func (s *Server) signpostPage(w http.ResponseWriter, r *http.Request, p *itemPage, it *app.Item, ver *app.Version, versioned bool) error {
-	rec, err := s.publicView(r, it, ver, versioned)
+// signpostPage adds the signposts of a public landing page (version v of
+// the item, 0 for the latest) to the response, and its schema.org
+// description to the page.
+func (s *Server) signpostPage(w http.ResponseWriter, r *http.Request, p *itemPage, id int64, v int) error {
+	_, rec, err := s.publicRecord(r, id, v)
 	if err != nil {
 		return err
 	}

@@ -138,4 +138,37 @@ func TestSignposting(t *testing.T) {
 	if l := s.do("GET", page+"/metadata/nonsense", "", nil).want(t, 404).Header.Get("Link"); l != "" {
 		t.Errorf("unknown format has Link %q", l)
 	}
+
+	// Embargoes: under a file embargo the metadata stays signposted and
+	// negotiable but no file is listed; under a whole-item embargo only the
+	// stub page exists and none of the machine-readable views.
+	for _, typ := range []string{"file", "article"} {
+		id := s.createItem(t, tok, "Embargoed "+typ)
+		s.upload(t, tok, id, "secret.csv", []byte("a,b\n1,2\n"), nil)
+		s.do("PUT", fmt.Sprintf("/v2/account/articles/%d/embargo", id), tok, map[string]any{"is_embargoed": true, "embargo_date": "0",
+			"embargo_type": typ, "embargo_title": "Under embargo", "embargo_reason": "patent", "embargo_options": []any{}}).want(t, 205)
+		s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", id), tok, nil).want(t, 201)
+		epage := fmt.Sprintf("/articles/Embargoed_%s/%d", typ, id)
+		res := s.do("GET", epage, "", nil).want(t, 200)
+		ls := s.do("GET", epage+"/linkset", "", nil)
+		bib := s.do("GET", epage, "", nil, "Accept", "application/vnd.datacite.datacite+xml")
+		if typ == "article" {
+			ls.want(t, 404)
+			bib.want(t, 404)
+			if l := res.Header.Get("Link"); l != "" || strings.Contains(string(res.Body), "application/ld+json") {
+				t.Errorf("whole-item embargo is signposted: %q", l)
+			}
+			continue
+		}
+		ls.want(t, 200)
+		bib.want(t, 200)
+		for what, text := range map[string]string{"Link": res.Header.Get("Link"), "linkset": string(ls.Body), "DataCite XML": string(bib.Body)} {
+			if strings.Contains(text, "/v2/file/download/") || strings.Contains(text, "secret.csv") {
+				t.Errorf("file embargo: the %s lists the embargoed file:\n%s", what, text)
+			}
+		}
+		if !strings.Contains(res.Header.Get("Link"), `rel="cite-as"`) {
+			t.Errorf("file embargo: metadata is not signposted")
+		}
+	}
 }
