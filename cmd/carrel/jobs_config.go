@@ -13,8 +13,10 @@ import (
 // without an entry here runs only by hand (carrel jobs run NAME).
 func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
-		"doi-outbox": {Schedule: "@every 15m", Enabled: true},
-		"backup":     {Schedule: "15 2 * * *", Enabled: true},
+		"doi-outbox":          {Schedule: "@every 15m", Enabled: true},
+		"backup":              {Schedule: "15 2 * * *", Enabled: true},
+		"embargo-lift":        {Schedule: "*/10 * * * *", Enabled: true},
+		"private-link-expiry": {Schedule: "30 3 * * *", Enabled: true},
 	}
 }
 
