@@ -24,6 +24,8 @@ type Config struct {
 	Backup   BackupConfig   `toml:"backup"`
 	DOI      DOIConfig      `toml:"doi"`
 	DataCite DataCiteConfig `toml:"datacite"`
+	// Preservation is where the preservation-export job writes bags.
+	Preservation PreservationConfig `toml:"preservation"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
 	Jobs map[string]JobConfig `toml:"jobs"`
 }
@@ -82,6 +84,12 @@ type UploadConfig struct {
 type BackupConfig struct {
 	Dir  string `toml:"dir"`
 	Keep int    `toml:"keep"`
+}
+
+// PreservationConfig is the [preservation] section.
+type PreservationConfig struct {
+	Target string `toml:"target"`
+	Tar    bool   `toml:"tar"`
 }
 
 // LogConfig is the [log] section.
@@ -247,22 +255,4 @@ func (c *Config) blobDir() string {
 		return c.Storage.Path
 	}
 	return filepath.Join(c.Server.DataDir, "blobs")
-}
-
-// publisher is the institution records name as publisher: site.publisher,
-// else the site's name.
-func (c *Config) publisher() string {
-	if c.Site.Publisher != "" {
-		return c.Site.Publisher
-	}
-	return c.Site.Name
-}
-
-// publicURL is server.base_url, else the listening address, for what must
-// name absolute URLs outside a request (OAI-PMH, DOI landing pages).
-func (c *Config) publicURL() string {
-	if c.Server.BaseURL != "" {
-		return c.Server.BaseURL
-	}
-	return "http://" + c.Server.Addr
 }

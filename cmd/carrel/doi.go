@@ -75,10 +75,10 @@ func doiWorker(cfg Config, cat *catalog.DB, log *slog.Logger) *doi.Worker {
 	if !cfg.DataCite.enabled() {
 		return nil
 	}
-	records := oai.New(oai.Config{BaseURL: cfg.publicURL(), RepositoryName: cfg.Site.Name, AdminEmail: cfg.Site.AdminEmail,
+	records := oai.New(oai.Config{BaseURL: cfg.publicBaseURL(), RepositoryName: cfg.Site.Name, AdminEmail: cfg.Site.AdminEmail,
 		Publisher: cfg.publisher()}, cat, log)
 	client := &doi.Client{Endpoint: cfg.DataCite.Endpoint, Repository: cfg.DataCite.RepositoryID, Password: cfg.DataCite.Password}
-	w := doi.NewWorker(client, cat, doiPayloads{records: records, cat: cat, baseURL: cfg.publicURL()}, log)
+	w := doi.NewWorker(client, cat, doiPayloads{records: records, cat: cat, baseURL: cfg.publicBaseURL()}, log)
 	w.Backoff = time.Duration(cfg.DataCite.RetrySeconds) * time.Second
 	return w
 }

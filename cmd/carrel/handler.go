@@ -28,7 +28,7 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	if err != nil {
 		return nil, err
 	}
-	publisher, baseURL := cfg.publisher(), cfg.publicURL()
+	publisher, baseURL := cfg.publisher(), cfg.publicBaseURL()
 
 	feeds := &hrfeed.Service{Store: cat}
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
