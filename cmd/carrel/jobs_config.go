@@ -15,6 +15,7 @@ func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
 		"doi-outbox":          {Schedule: "@every 15m", Enabled: true},
 		"backup":              {Schedule: "15 2 * * *", Enabled: true},
+		"fixity-audit":        {Schedule: "30 * * * *", Enabled: true},
 		"preservation-export": {Schedule: "45 2 * * *", Enabled: true},
 		"embargo-lift":        {Schedule: "*/10 * * * *", Enabled: true},
 		"private-link-expiry": {Schedule: "30 3 * * *", Enabled: true},
