@@ -59,6 +59,7 @@ type Catalog interface {
 	UpdatePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, expires time.Time, who app.AuditEntry) (*app.PrivateLink, error)
 	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	CollectionCatalog
+	InstitutionCatalog
 }
 
 // Config is the part of Carrel's configuration the API uses.
@@ -157,6 +158,7 @@ func (s *Server) routes() {
 	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
 
 	s.accessRoutes()
+	s.institutionRoutes()
 	s.collectionRoutes()
 
 	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
