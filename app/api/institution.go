@@ -294,4 +294,3 @@ func (s *Server) handleInstitutionUser(w http.ResponseWriter, r *http.Request) {
 		"name": a.FullName(), "is_active": a.Active, "url_name": app.Slug(a.FullName()), "is_public": true,
 		"job_title": "", "orcid_id": a.ORCID})
 }
-
