@@ -4,25 +4,56 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
+	"time"
 
 	"carrel/app/catalog"
 	"carrel/search"
 )
 
 // openIndex opens the search index in the data directory and attaches it to
-// the catalog, which first applies any changes the index missed.
-func openIndex(ctx context.Context, cfg Config, cat *catalog.DB, log *slog.Logger) (*search.Index, error) {
-	dir := filepath.Join(cfg.Server.DataDir, "index")
-	ix, err := search.Open(dir)
+// the catalog, which first applies any changes the index missed. A new or
+// discarded index (after a schema change) is rebuilt from the catalog
+// instead, which is faster than replaying the whole change log.
+func openIndex(ctx context.Context, cfg Config, cat *catalog.DB, log *slog.Logger) (*search.Index, *catalog.Indexer, error) {
+	ix, err := openIndexOffline(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("search index %s: %w (is another carrel process using this data directory?)", dir, err)
+		return nil, nil, err
 	}
-	if _, err := cat.AttachIndex(ctx, ix, func(err error) {
-		log.Error("search index update failed; it is retried at the next change", "err", err)
-	}); err != nil {
+	if err := rebuildIfEmpty(ctx, cat, ix, log); err != nil {
 		ix.Close()
-		return nil, fmt.Errorf("bringing the search index up to date: %w", err)
+		return nil, nil, err
 	}
-	return ix, nil
+	in, err := cat.AttachIndex(ctx, ix, func(err error) {
+		log.Error("search index update failed; it is retried at the next change", "err", err)
+	})
+	if err != nil {
+		ix.Close()
+		return nil, nil, fmt.Errorf("bringing the search index up to date: %w", err)
+	}
+	return ix, in, nil
+}
+
+// rebuildIfEmpty rebuilds an index that has applied no change of a catalog
+// that has some.
+func rebuildIfEmpty(ctx context.Context, cat *catalog.DB, ix *search.Index, log *slog.Logger) error {
+	applied, err := ix.Applied()
+	if err != nil || applied > 0 {
+		return err
+	}
+	seq, err := cat.LastChange(ctx)
+	if err != nil || seq == 0 {
+		return err
+	}
+	total, err := cat.CountItems(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("the search index is empty: rebuilding it from the catalog", "items", total)
+	start := time.Now()
+	feed := func(yield func(search.Document) error) error { return cat.AllSearchDocuments(ctx, yield) }
+	if err := ix.Rebuild(ctx, seq, feed, nil); err != nil {
+		return fmt.Errorf("rebuilding the search index: %w", err)
+	}
+	log.Info("search index rebuilt", "items", total, "seconds", time.Since(start).Seconds())
+	return nil
 }

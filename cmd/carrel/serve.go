@@ -38,11 +38,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	index, err := openIndex(ctx, cfg, cat, log)
+	index, indexer, err := openIndex(ctx, cfg, cat, log)
 	if err != nil {
 		return err
 	}
 	defer index.Close()
+	stopControl, err := listenControl(ctx, cfg, &control{cat: cat, index: index, indexer: indexer, log: log})
+	if err != nil {
+		return err
+	}
+	defer stopControl()
 	handler, err := buildHandler(cfg, cat, blobs, index, log)
 	if err != nil {
 		return err
