@@ -56,7 +56,8 @@ func listenControl(ctx context.Context, cfg Config, c *control) (stop func(), er
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
 	ln.(*net.UnixListener).SetUnlinkOnClose(false)
-	if err := os.Chmod(tmp, 0o600); err == nil {
+	err = os.Chmod(tmp, 0o600)
+	if err == nil {
 		err = os.Rename(tmp, path)
 	}
 	if err != nil {
