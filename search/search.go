@@ -106,8 +106,12 @@ func (ix *Index) request(q Query, e expr) *bleve.SearchRequest {
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit, q.Offset, false)
 	req.SortByCustom(sortOrder(q, hasText))
 	if q.Facets {
-		for name, field := range facetFields() {
-			req.AddFacet(name, bleve.NewFacetRequest(field, q.FacetSize))
+		names := q.FacetNames
+		if len(names) == 0 {
+			names = FacetNames()
+		}
+		for _, name := range names {
+			req.AddFacet(name, bleve.NewFacetRequest(facetFields()[name], q.FacetSize))
 		}
 	}
 	if q.Highlight && hasText {
