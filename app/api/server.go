@@ -59,6 +59,8 @@ type Config struct {
 	DefaultQuota int64  // bytes per account when the account sets none; 0 = unlimited
 	MaxBodyBytes int64  // JSON request bodies
 	Publisher    string // the institution, as citations name the publisher
+	// Jobs answers /v2/admin/jobs (a Carrel extension); nil hides it.
+	Jobs app.JobBoard
 }
 
 // Server is the API's HTTP handler.
@@ -146,6 +148,9 @@ func (s *Server) routes() {
 	s.handle("GET /v2/account/articles/{id}/files/{fid}", s.authed(s.handleOwnFile))
 	s.handle("POST /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileComplete))
 	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
+
+	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
+	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))
 
 	s.handle("GET /upload/{token}", s.handleUploadInfo)
 	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)

@@ -56,6 +56,8 @@ type Config struct {
 	Publisher string // the institution, cited as publisher
 	// Finder answers /search; nil means a simple filter over the catalog.
 	Finder Finder
+	// Jobs shows the scheduled jobs on /admin/jobs; nil hides the page.
+	Jobs app.JobBoard
 }
 
 // Server is the web pages' HTTP handler.
@@ -128,6 +130,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/articles/{id}", s.signedIn(s.handleEditForm))
 	m.HandleFunc("POST /account/articles/{id}", s.signedIn(s.handleSave))
 	m.HandleFunc("POST /account/articles/{id}/publish", s.signedIn(s.handlePublish))
+	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
+	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.ENOTFOUND, "There is no page at this address."))

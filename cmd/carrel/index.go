@@ -57,3 +57,21 @@ func rebuildIfEmpty(ctx context.Context, cat *catalog.DB, ix *search.Index, log 
 	log.Info("search index rebuilt", "items", total, "seconds", time.Since(start).Seconds())
 	return nil
 }
+
+// followCatalog applies, every interval until ctx ends, catalog changes
+// made by other processes (carrel jobs run, carrel user ...), which the
+// server's own change hooks do not see.
+func followCatalog(ctx context.Context, in *catalog.Indexer, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := in.CatchUp(ctx); err != nil && ctx.Err() == nil {
+				log.Error("search index: catching up with the catalog failed", "err", err)
+			}
+		}
+	}
+}
