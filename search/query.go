@@ -58,12 +58,12 @@ type Query struct {
 	Offset int // at most MaxOffset
 	Limit  int // 1..MaxLimit; 0 means DefaultLimit
 
-	Facets    bool // count facet terms over all matching items
+	Facets bool // count facet terms over all matching items
 	// FacetNames limits the facets counted to these (Facet* constants);
 	// empty means all of them.
 	FacetNames []string
-	FacetSize int  // terms per facet; 0 means DefaultFacetSize, at most MaxFacetSize
-	Highlight bool // return snippets of the title and description with matches marked
+	FacetSize  int  // terms per facet; 0 means DefaultFacetSize, at most MaxFacetSize
+	Highlight  bool // return snippets of the title and description with matches marked
 }
 
 // Sort orders a Query may ask for.
