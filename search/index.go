@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -105,7 +106,7 @@ func (ix *Index) openCurrent() (*generation, error) {
 		return nil, err
 	}
 	if name != "" {
-		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, name), map[string]any{"bolt_timeout": "5s"})
+		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, name), scorchConfig(false))
 		if err != nil {
 			return nil, app.Internal(err, "cannot open the search index")
 		}
@@ -126,9 +127,24 @@ func (ix *Index) openCurrent() (*generation, error) {
 	return g, nil
 }
 
-// newGeneration creates an empty index: in memory, or in the next free
+// scorchConfig is how generations are opened. The live index does not
+// wait for each batch to reach the disk (scorch's unsafe_batch): the
+// catalog's change log is the durable record, and scorch persists a batch's
+// documents and its applied sequence number in the same snapshot, so after
+// a crash the index is an older consistent state that CatchUp brings up to
+// date. A generation being rebuilt writes durably, because once it is
+// swapped in nothing can rebuild what it lost.
+func scorchConfig(durable bool) map[string]any {
+	return map[string]any{"bolt_timeout": "5s", "unsafe_batch": !durable}
+}
+
+// newGeneration creates an empty live index: in memory, or in the next free
 // generation directory.
-func (ix *Index) newGeneration() (*generation, error) {
+func (ix *Index) newGeneration() (*generation, error) { return ix.createGeneration(false) }
+
+// createGeneration creates an empty index, durable or not (see
+// scorchConfig).
+func (ix *Index) createGeneration(durable bool) (*generation, error) {
 	g := &generation{}
 	var err error
 	if ix.dir == "" {
@@ -137,7 +153,7 @@ func (ix *Index) newGeneration() (*generation, error) {
 		g.name, err = ix.nextGenerationName()
 		if err == nil {
 			g.idx, err = bleve.NewUsing(filepath.Join(ix.dir, g.name), ix.mapping, scorch.Name, scorch.Name,
-				map[string]any{"bolt_timeout": "5s"})
+				scorchConfig(durable))
 		}
 	}
 	if err != nil {
@@ -160,10 +176,46 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
+	if ix.dir != "" {
+		if err := persist(ix.cur.idx); err != nil {
+			_ = ix.cur.idx.Close()
+			return err
+		}
+	}
 	if err := ix.cur.idx.Close(); err != nil {
 		return app.Internal(err, "cannot close the search index")
 	}
 	return nil
+}
+
+// persist waits until every batch applied so far is on disk: batches do
+// not wait for it (see scorchConfig), and scorch's Close drops what it has
+// not persisted. It writes the applied sequence number again, in a batch
+// whose persistence it waits for, which comes after all earlier ones.
+func persist(idx bleve.Index) error {
+	applied, err := idx.GetInternal([]byte(keyApplied))
+	if err != nil {
+		return app.Internal(err, "cannot read the search index state")
+	}
+	if len(applied) == 0 {
+		applied = []byte("0")
+	}
+	done := make(chan error, 1)
+	b := idx.NewBatch()
+	b.SetInternal([]byte(keyApplied), applied)
+	b.SetPersistedCallback(func(err error) { done <- err })
+	if err := idx.Batch(b); err != nil {
+		return app.Internal(err, "cannot flush the search index")
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return app.Internal(err, "cannot flush the search index")
+		}
+		return nil
+	case <-time.After(time.Minute):
+		return app.Errorf(app.EINTERNAL, "the search index did not reach the disk within a minute")
+	}
 }
 
 // current returns the live generation and a function that releases it; the

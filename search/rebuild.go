@@ -42,7 +42,7 @@ func (ix *Index) Rebuild(ctx context.Context, seq int64, feed func(yield func(Do
 		ix.applyMu.Unlock()
 	}()
 
-	g, err := ix.newGeneration()
+	g, err := ix.createGeneration(true)
 	if err != nil {
 		return err
 	}
@@ -167,6 +167,16 @@ func (ix *Index) swap(g *generation, seq int64) error {
 		}
 	}
 	if g.name != "" {
+		// Everything is on disk; reopen the generation the way the live
+		// index runs.
+		if err := g.idx.Close(); err != nil {
+			return app.Internal(err, "cannot close the rebuilt search index")
+		}
+		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, g.name), scorchConfig(false))
+		if err != nil {
+			return app.Internal(err, "cannot reopen the rebuilt search index")
+		}
+		g.idx = idx
 		if err := ix.writePointer(g.name); err != nil {
 			return err
 		}
