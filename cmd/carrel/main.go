@@ -99,6 +99,8 @@ Every command takes:
 
 Run "carrel <command> --help" for a command's flags. Settings can also be
 given as environment variables CARREL_<SECTION>_<KEY>, e.g. CARREL_SERVER_ADDR.
+Search syntax (prefixes such as :title:, AND/OR/NOT, "phrases") is in
+docs/search.md; "carrel reindex" rebuilds the index online while serve runs.
 `)
 }
 
