@@ -11,15 +11,15 @@ import (
 )
 
 // openIndex opens the search index in the data directory and attaches it to
-// the catalog, which first applies any changes the index missed. A new or
-// discarded index (after a schema change) is rebuilt from the catalog
-// instead, which is faster than replaying the whole change log.
+// the catalog, which first applies any changes the index missed. An index
+// that cannot be caught up (a new or discarded one beside a catalog with
+// history, or one ahead of a restored catalog) is rebuilt instead.
 func openIndex(ctx context.Context, cfg Config, cat *catalog.DB, log *slog.Logger) (*search.Index, *catalog.Indexer, error) {
 	ix, err := openIndexOffline(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := rebuildIfEmpty(ctx, cat, ix, log); err != nil {
+	if err := rebuildIfAhead(ctx, cat, ix, log); err != nil {
 		ix.Close()
 		return nil, nil, err
 	}
@@ -33,28 +33,28 @@ func openIndex(ctx context.Context, cfg Config, cat *catalog.DB, log *slog.Logge
 	return ix, in, nil
 }
 
-// rebuildIfEmpty rebuilds an index that has applied no change of a catalog
-// that has some.
-func rebuildIfEmpty(ctx context.Context, cat *catalog.DB, ix *search.Index, log *slog.Logger) error {
+// rebuildIfAhead rebuilds an index that cannot be caught up: one that has
+// applied changes the catalog does not have (the catalog was restored from
+// an older backup) or an empty one beside a catalog with history (the index
+// was removed, e.g. by carrel restore). Catching up would silently leave
+// items the catalog no longer has, or miss ones it does.
+func rebuildIfAhead(ctx context.Context, cat *catalog.DB, ix *search.Index, log *slog.Logger) error {
 	applied, err := ix.Applied()
-	if err != nil || applied > 0 {
-		return err
-	}
-	seq, err := cat.LastChange(ctx)
-	if err != nil || seq == 0 {
-		return err
-	}
-	total, err := cat.CountItems(ctx)
 	if err != nil {
 		return err
 	}
-	log.Info("the search index is empty: rebuilding it from the catalog", "items", total)
-	start := time.Now()
+	last, err := cat.LastChange(ctx)
+	if err != nil {
+		return err
+	}
+	if applied <= last && (applied > 0 || last == 0) {
+		return nil
+	}
+	log.Warn("search index does not match the catalog; rebuilding it", "index_change", applied, "catalog_change", last)
 	feed := func(yield func(search.Document) error) error { return cat.AllSearchDocuments(ctx, yield) }
-	if err := ix.Rebuild(ctx, seq, feed, nil); err != nil {
+	if err := ix.Rebuild(ctx, last, feed, func(int) {}); err != nil {
 		return fmt.Errorf("rebuilding the search index: %w", err)
 	}
-	log.Info("search index rebuilt", "items", total, "seconds", time.Since(start).Seconds())
 	return nil
 }
 
