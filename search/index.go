@@ -163,6 +163,15 @@ func (ix *Index) createGeneration(durable bool) (*generation, error) {
 		_ = g.idx.Close()
 		return nil, app.Internal(err, "cannot initialise a search index")
 	}
+	// Bleve keeps the mapping and the schema as internal values, which a
+	// crash before the first persist would lose, leaving an index that
+	// cannot be opened: wait until they are on disk.
+	if ix.dir != "" {
+		if err := persist(g.idx); err != nil {
+			_ = g.idx.Close()
+			return nil, err
+		}
+	}
 	return g, nil
 }
 
