@@ -41,12 +41,13 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server and API", runServe},
 		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin]; carrel user role EMAIL ROLE [--group ID] [--remove]", runUser},
-		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list", runGroup},
+		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list; carrel group review ID on|off", runGroup},
 		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
 		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
 		{"hrfeed", "import an HR feed of people: carrel hrfeed import FILE [--dry-run] [--force]", runHRFeed},
 		{"backup", "copy the catalog now: carrel backup [--to DIR] (safe while serving)", runBackup},
 		{"restore", "replace the catalog with a backup: carrel restore FILE (with carrel serve stopped)", runRestore},
+		{"export", "write a BagIt bag of a published version: carrel export bag ITEM[/VERSION] [--to DIR]", runExport},
 		{"reindex", "rebuild the search index from the catalog (online, through a running carrel serve, or offline)", runReindex},
 		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},
@@ -140,6 +141,23 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// parseMixed parses flags that may come before, between or after the
+// positional arguments (carrel jobs run NAME --data DIR) and returns the
+// positional ones.
+func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // config loads the configuration the common flags name.
