@@ -72,9 +72,6 @@ func (s *Server) runFacets(w http.ResponseWriter, r *http.Request, scope search.
 		}
 		out.Facets[facet] = vals
 	}
-	if scope == search.ScopePublic {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-	}
 	s.writeJSON(w, http.StatusOK, out)
 }
 

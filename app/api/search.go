@@ -118,9 +118,6 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 		s.fail(w, r, err)
 		return
 	}
-	if scope == search.ScopePublic {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-	}
 	s.writeJSON(w, http.StatusOK, out)
 }
 
