@@ -48,6 +48,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer index.Close()
+	stopControl, err := listenControl(ctx, cfg, &control{cat: cat, index: index, indexer: indexer, log: log})
+	if err != nil {
+		return err
+	}
+	defer stopControl()
 	go followCatalog(ctx, indexer, 15*time.Second, log)
 	dois := doiWorker(cfg, cat, log)
 	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log, doi: dois})
