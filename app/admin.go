@@ -24,26 +24,6 @@ type GroupUsage struct {
 	Own    bool  // review is switched on on this group itself
 }
 
-// AccountFilter selects accounts for the administrators' lists, by name or
-// email.
-type AccountFilter struct {
-	Query   string // part of the name or email, case-insensitive
-	GroupID int64  // 0 = any group
-	Active  string // "", "yes" or "no"
-	Since   time.Time
-	Until   time.Time
-	Offset  int
-	Limit   int // 0 means 50
-}
-
-// AccountAccess is what an administrator changes on an account besides its
-// roles: its home group, quota and whether it may sign in.
-type AccountAccess struct {
-	GroupID int64
-	Quota   int64
-	Active  bool
-}
-
 // ReportFilter selects the rows of the items and accounts reports.
 type ReportFilter struct {
 	Status  string // items: an ItemStatus; accounts: "active" or "inactive"; "" = all

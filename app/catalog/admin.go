@@ -2,8 +2,6 @@ package catalog
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -123,96 +121,4 @@ func (db *DB) reviewGroups(ctx context.Context) (map[int64]bool, error) {
 		on[id] = true
 	}
 	return on, translate(rows.Err())
-}
-
-// Accounts lists accounts matching f, by email.
-func (db *DB) Accounts(ctx context.Context, f app.AccountFilter) ([]app.Account, error) {
-	var where []string
-	var args []any
-	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q)) + "%"
-		where = append(where, `(lower(email) LIKE ? ESCAPE '\' OR lower(first_name || ' ' || last_name) LIKE ? ESCAPE '\')`)
-		args = append(args, like, like)
-	}
-	if f.GroupID != 0 {
-		where, args = append(where, `group_id = ?`), append(args, f.GroupID)
-	}
-	switch f.Active {
-	case "yes":
-		where = append(where, `active = 1`)
-	case "no":
-		where = append(where, `active = 0`)
-	}
-	if !f.Since.IsZero() {
-		where, args = append(where, `created_at >= ?`), append(args, formatTime(f.Since))
-	}
-	if !f.Until.IsZero() {
-		where, args = append(where, `created_at < ?`), append(args, formatTime(f.Until))
-	}
-	q := `SELECT ` + accountColumns + ` FROM accounts`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY email LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []app.Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, *a)
-	}
-	return out, translate(rows.Err())
-}
-
-// SetAccountAccess changes an account's home group, quota and whether it
-// may sign in, and audits what changed. EINVALID for an unknown group or a
-// negative quota, ENOTFOUND for an unknown account.
-func (db *DB) SetAccountAccess(ctx context.Context, id int64, to app.AccountAccess, who app.AuditEntry) error {
-	if to.Quota < 0 {
-		return app.Errorf(app.EINVALID, "a quota must not be negative")
-	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		old, err := scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
-		if err != nil {
-			return notFound(err, "account %d not found", id)
-		}
-		if err := groupExists(ctx, tx, to.GroupID); err != nil {
-			return err
-		}
-		var changed []string
-		if old.GroupID != to.GroupID {
-			changed = append(changed, fmt.Sprintf("group=%d->%d", old.GroupID, to.GroupID))
-		}
-		if old.Quota != to.Quota {
-			changed = append(changed, fmt.Sprintf("quota=%d->%d", old.Quota, to.Quota))
-		}
-		if len(changed) > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE accounts SET group_id = ?, quota = ? WHERE id = ?`, to.GroupID, to.Quota, id); err != nil {
-				return err
-			}
-			if err := auditIn(ctx, tx, db, who, "account.update", fmt.Sprintf("account:%d", id), strings.Join(changed, " ")); err != nil {
-				return err
-			}
-		}
-		if old.Active == to.Active {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET active = ? WHERE id = ?`, to.Active, id); err != nil {
-			return err
-		}
-		action := "account.deactivate"
-		if to.Active {
-			action = "account.reactivate"
-		}
-		return auditIn(ctx, tx, db, who, action, fmt.Sprintf("account:%d", id), "")
-	})
 }

@@ -16,8 +16,8 @@ type AdminCatalog interface {
 	Overview(ctx context.Context) (*app.Overview, error)
 	GroupUsages(ctx context.Context) ([]app.GroupUsage, error)
 	AuditEntries(ctx context.Context, f app.AuditFilter) ([]app.AuditEntry, error)
-	Accounts(ctx context.Context, f app.AccountFilter) ([]app.Account, error)
-	SetAccountAccess(ctx context.Context, id int64, to app.AccountAccess, who app.AuditEntry) error
+	ListAccounts(ctx context.Context, f app.AccountFilter) ([]app.Account, error)
+	UpdateAccountAccess(ctx context.Context, id, groupID, quota int64, active bool, who app.AuditEntry) error
 	RoleAssignments(ctx context.Context, accountID int64) ([]app.RoleAssignment, error)
 	AssignRole(ctx context.Context, ra app.RoleAssignment, who app.AuditEntry) error
 	RevokeRole(ctx context.Context, ra app.RoleAssignment, who app.AuditEntry) error

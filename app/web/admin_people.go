@@ -48,7 +48,7 @@ func (s *Server) handleAdminPeople(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	accounts, err := s.cat.Accounts(ctx, app.AccountFilter{Query: p.Query, Offset: (p.Page - 1) * peoplePageSize, Limit: peoplePageSize + 1})
+	accounts, err := s.cat.ListAccounts(ctx, app.AccountFilter{Search: p.Query, Offset: (p.Page - 1) * peoplePageSize, Limit: peoplePageSize + 1})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -175,7 +175,10 @@ func (s *Server) handleAdminPersonAccess(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	var to app.AccountAccess
+	var to struct {
+		GroupID, Quota int64
+		Active         bool
+	}
 	if err := func() error {
 		if to.GroupID, err = formInt(r.PostFormValue("group"), "group"); err != nil {
 			return err
@@ -187,7 +190,7 @@ func (s *Server) handleAdminPersonAccess(w http.ResponseWriter, r *http.Request)
 		if !to.Active && id == actor(r.Context()).AccountID {
 			return app.Errorf(app.EUNPROCESSABLE, "You cannot deactivate your own account.")
 		}
-		return s.cat.SetAccountAccess(r.Context(), id, to, who(r))
+		return s.cat.UpdateAccountAccess(r.Context(), id, to.GroupID, to.Quota, to.Active, who(r))
 	}(); err != nil {
 		s.personProblem(w, r, err)
 		return

@@ -77,7 +77,7 @@ func TestAdminPeople(t *testing.T) {
 	s.do("GET", "/v2/account/articles", tok, nil).want(t, 401)
 	admin.post(person+"/access", url.Values{"group": {fmt.Sprint(dept)}, "quota": {"20000000000"}, "active": {"yes"}})
 	s.do("GET", "/v2/account/articles", tok, nil).want(t, 200)
-	admin.want("/admin/audit?target=account:1", 200, "account.reactivate", "account.deactivate", "quota=0-&gt;20000000000", "role.revoke", "role.assign")
+	admin.want("/admin/audit?target=account:1", 200, "active=false-&gt;true", "active=true-&gt;false", "quota=0-&gt;20000000000", "role.revoke", "role.assign")
 
 	// An administrator cannot lock themselves out.
 	self := "/admin/people/3"
