@@ -47,3 +47,8 @@ say "core path: upload and download (this takes a few minutes for 1 GiB)"
 	-command "make bench (bash scripts/bench.sh${*:+ $*})" \
 	"$@"
 say "wrote $out"
+
+say "web pages: render times with 100,000 seeded items (seeding takes several minutes the first time)"
+go build -o "$bin/bench-web" ./bench/web
+"$bin/bench-web" -carrel "$bin/carrel" -work "$work/web" -out "$out"
+say "wrote $out"
