@@ -49,7 +49,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer index.Close()
 	go followCatalog(ctx, indexer, 15*time.Second, log)
-	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log})
+	dois := doiWorker(cfg, cat, log)
+	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log, doi: dois})
 	if err != nil {
 		return err
 	}
@@ -57,6 +58,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	workCtx, stopWork := context.WithCancel(ctx)
+	doiDone := startDOIWorker(workCtx, cfg, cat, dois, log)
+	defer func() { stopWork(); <-doiDone }()
 
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
