@@ -130,6 +130,9 @@ func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("GET /{$}", s.handleHome)
 	m.HandleFunc("GET /search", s.handleSearch)
+	m.HandleFunc("GET /robots.txt", s.handleRobots)
+	m.HandleFunc("GET /sitemap.xml", s.handleSitemapIndex)
+	m.HandleFunc("GET /{file}", s.handleSitemapOr404)
 	m.HandleFunc("GET /articles/{slug}/{id}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/citation/{format}", s.handleCitation)
