@@ -89,6 +89,7 @@ type Server struct {
 	finder   Finder
 	policy   *bluemonday.Policy
 	vc       vocabCache
+	counts   countsCache
 	// dummyHash is checked when an unknown email signs in, so that a
 	// failed sign-in takes as long whether or not the account exists.
 	dummyHash string
