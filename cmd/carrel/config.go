@@ -23,6 +23,7 @@ type Config struct {
 	Log     LogConfig     `toml:"log"`
 	Backup  BackupConfig  `toml:"backup"`
 	Fixity  FixityConfig  `toml:"fixity"`
+	Metrics MetricsConfig `toml:"metrics"`
 	// Preservation is where the preservation-export job writes bags.
 	Preservation PreservationConfig `toml:"preservation"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
@@ -83,6 +84,12 @@ type UploadConfig struct {
 type BackupConfig struct {
 	Dir  string `toml:"dir"`
 	Keep int    `toml:"keep"`
+}
+
+// MetricsConfig is the [metrics] section: who may read /metrics.
+type MetricsConfig struct {
+	Addr  string `toml:"addr"`
+	Token string `toml:"token"`
 }
 
 // FixityConfig is the [fixity] section: how much the fixity-audit job

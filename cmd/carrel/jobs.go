@@ -13,6 +13,7 @@ import (
 	"carrel/app"
 	"carrel/app/catalog"
 	"carrel/app/jobs"
+	"carrel/app/metrics"
 	"carrel/storage"
 )
 
@@ -24,6 +25,8 @@ type jobDeps struct {
 	cat   *catalog.DB
 	blobs storage.Backend
 	log   *slog.Logger
+	// metrics, if set, counts what the jobs do (in carrel serve only).
+	metrics *metrics.Metrics
 }
 
 // registerJobs registers every job. To add one: a line in the table below
