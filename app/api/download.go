@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"carrel/app"
 )
@@ -109,6 +110,10 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", contentDisposition("attachment", f.Name))
 	h.Set("ETag", `"`+f.SHA256+`"`)
 	h.Set("Cache-Control", cacheControl(it))
+	if landing := s.fileLanding(r, f, it); landing != "" {
+		// FAIR Signposting: a public file points back at its landing page.
+		h.Set("Link", fmt.Sprintf(`<%s>; rel="collection"; type="text/html", <%s/linkset>; rel="linkset"; type="application/linkset+json"`, landing, landing))
+	}
 	http.ServeContent(w, r, "", f.Created, blob)
 }
 
@@ -197,4 +202,25 @@ func (s *Server) zipFile(r *http.Request, zw *zip.Writer, f *app.File) error {
 	}
 	_, err = io.Copy(out, blob)
 	return err
+}
+
+// fileLanding is the landing page of the newest public version holding the
+// file, "" when the file is not public (a draft's, seen by its owner).
+func (s *Server) fileLanding(r *http.Request, f *app.File, it *app.Item) string {
+	if !app.OpenToAll(it, time.Now()) {
+		return ""
+	}
+	_, n, err := s.cat.FileInPublicVersion(r.Context(), f.ID)
+	if err != nil {
+		return ""
+	}
+	ver, err := s.cat.Version(r.Context(), it.ID, n)
+	if err != nil {
+		return ""
+	}
+	landing := app.LandingPath(ver.Metadata.Title, it.ID)
+	if n != it.Version {
+		landing += fmt.Sprintf("/versions/%d", n)
+	}
+	return s.base(r) + landing
 }

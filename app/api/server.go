@@ -33,6 +33,10 @@ type Catalog interface {
 	DeleteItem(ctx context.Context, id int64) ([]string, error)
 	ListItems(ctx context.Context, f app.ItemFilter) ([]app.ListedItem, error)
 	Publish(ctx context.Context, id int64) (*app.Version, error)
+	// ReserveDOI and ReserveHandle give an item an identifier, or return
+	// the one it has; ECONFLICT for a withdrawn item or one with its own.
+	ReserveDOI(ctx context.Context, id int64, doi string) (string, error)
+	ReserveHandle(ctx context.Context, id int64, handle string) (string, error)
 	Withdraw(ctx context.Context, id int64, reason string) error
 	Version(ctx context.Context, itemID int64, number int) (*app.Version, error)
 	Versions(ctx context.Context, itemID int64) ([]app.Version, error)
@@ -72,6 +76,8 @@ type Config struct {
 	DefaultQuota int64  // bytes per account when the account sets none; 0 = unlimited
 	MaxBodyBytes int64  // JSON request bodies
 	Publisher    string // the institution, as citations name the publisher
+	// Identifiers names the DOIs and handles reserve_doi and reserve_handle give.
+	Identifiers app.Identifiers
 	// Jobs answers /v2/admin/jobs (a Carrel extension); nil hides it.
 	Jobs app.JobBoard
 	// HRFeed imports institution HR feeds; nil answers 403.
@@ -168,6 +174,8 @@ func (s *Server) routes() {
 	s.handle("DELETE /v2/account/articles/{id}", s.authed(s.handleDelete))
 	s.handle("POST /v2/account/articles/{id}/publish", s.authed(s.handlePublish))
 	s.handle("GET /v2/account/articles/{id}/download", s.authed(s.handleOwnZip))
+	s.handle("POST /v2/account/articles/{id}/reserve_doi", s.authed(s.handleReserveDOI))
+	s.handle("POST /v2/account/articles/{id}/reserve_handle", s.authed(s.handleReserveHandle))
 	s.handle("POST /v2/account/articles/{id}/unpublish", s.authed(s.handleUnpublish))
 	s.handle("GET /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsList))
 	s.handle("POST /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))

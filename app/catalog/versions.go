@@ -45,7 +45,19 @@ func (db *DB) publishIn(ctx context.Context, tx *sql.Tx, id int64) (int, error) 
 	}
 	number := it.Version + 1
 	now := db.stamp()
-	body, err := json.Marshal(it.Draft)
+	// A reserved DOI names the item; the version gets its own under it.
+	md := it.Draft
+	concept, err := reservedDOI(ctx, tx, id)
+	if err != nil {
+		return 0, err
+	}
+	if concept != "" {
+		md.DOI = app.VersionDOI(concept, number)
+		if err := db.enqueuePublish(ctx, tx, id, concept, number); err != nil {
+			return 0, err
+		}
+	}
+	body, err := json.Marshal(md)
 	if err != nil {
 		return 0, err
 	}
@@ -60,7 +72,7 @@ func (db *DB) publishIn(ctx context.Context, tx *sql.Tx, id int64) (int, error) 
 	_, err = tx.ExecContext(ctx, `UPDATE items SET status = 'public', curation_status = 'approved', version = ?, draft_changed = 0,
 		modified_at = ?, published_at = CASE WHEN published_at = '' THEN ? ELSE published_at END,
 		pub_type = ?, pub_doi = ?, pub_handle = ?, pub_resource_doi = ?, pub_at = ? WHERE id = ?`,
-		number, now, now, it.Draft.ItemType, it.Draft.DOI, it.Draft.Handle, it.Draft.ResourceDOI, now, id)
+		number, now, now, md.ItemType, md.DOI, md.Handle, md.ResourceDOI, now, id)
 	return number, err
 }
 
@@ -150,11 +162,15 @@ func (db *DB) Withdraw(ctx context.Context, id int64, reason string) error {
 	}
 	return db.change(ctx, func() int64 { return id }, func(tx *sql.Tx) error {
 		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM items WHERE id = ?`, id).Scan(&status); err != nil {
+		var latest int
+		if err := tx.QueryRowContext(ctx, `SELECT status, version FROM items WHERE id = ?`, id).Scan(&status, &latest); err != nil {
 			return notFound(err, "item %d not found", id)
 		}
 		if status != string(app.StatusPublished) {
 			return app.Errorf(app.ECONFLICT, "item %d is not published, so it cannot be withdrawn", id)
+		}
+		if err := db.enqueueWithdraw(ctx, tx, id, latest); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE items SET status = 'withdrawn', withdraw_reason = ?, modified_at = ? WHERE id = ?`,
 			reason, db.stamp(), id)

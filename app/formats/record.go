@@ -29,6 +29,10 @@ type Record struct {
 	LandingURL string
 	// VersionDOI identifies this version; ConceptDOI all versions of the item.
 	VersionDOI, ConceptDOI string
+	// HasVersions are the version DOIs of a record that describes the
+	// concept DOI itself (VersionDOI set to the concept, ConceptDOI empty);
+	// each becomes a HasVersion relation.
+	HasVersions []string
 	// Publisher is the institution's name, from config.
 	Publisher string
 	// Language is the BCP 47 language of the content; when empty the
@@ -123,6 +127,19 @@ func (r *Record) doi() string {
 		return bareDOI(r.VersionDOI)
 	}
 	return bareDOI(r.meta().DOI)
+}
+
+// conceptDOI is the DOI of all versions: ConceptDOI, or else what the
+// version DOI is a version of when it is named <concept>.v<N> (Carrel's and
+// Figshare's scheme); "" for a record of the concept itself.
+func (r *Record) conceptDOI() string {
+	if r.ConceptDOI != "" || len(r.HasVersions) > 0 {
+		return bareDOI(r.ConceptDOI)
+	}
+	if c, ok := app.ConceptOf(r.doi(), r.Version.Number); ok {
+		return c
+	}
+	return ""
 }
 
 func (r *Record) affiliation(i int) string {

@@ -27,7 +27,12 @@ func (r *Record) relatedIDs() []related {
 		out = append(out, x)
 	}
 	m := r.meta()
-	if c := bareDOI(r.ConceptDOI); c != "" && isDOI(c) && !strings.EqualFold(c, r.doi()) {
+	for _, v := range r.HasVersions {
+		if isDOI(v) {
+			add(related{ID: bareDOI(v), Type: "DOI", Relation: "HasVersion"})
+		}
+	}
+	if c := r.conceptDOI(); c != "" && isDOI(c) && !strings.EqualFold(c, r.doi()) {
 		add(related{ID: c, Type: "DOI", Relation: "IsVersionOf"})
 	}
 	if d := bareDOI(m.ResourceDOI); isDOI(d) {

@@ -91,7 +91,7 @@ func WriteSchemaOrg(w io.Writer, r *Record) error {
 		}
 	}
 	set("citation", citations)
-	if c := bareDOI(r.ConceptDOI); isDOI(c) && c != r.doi() {
+	if c := r.conceptDOI(); isDOI(c) && c != r.doi() {
 		set("isPartOf", map[string]any{"@id": doiURL(c)})
 	}
 	var funders []any
@@ -125,3 +125,7 @@ func authorKey(schemaType string) string {
 	}
 	return "author"
 }
+
+// SchemaOrgType is the schema.org type the record is written as, e.g.
+// "Dataset" or "ScholarlyArticle".
+func SchemaOrgType(r *Record) string { return kindOf(r.ItemType.ID).Schema }

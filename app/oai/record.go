@@ -178,3 +178,19 @@ func (p *Provider) record(ctx context.Context, l app.ListedItem) (*formats.Recor
 	}
 	return rec, nil
 }
+
+// VersionRecord resolves one published version of a public or withdrawn
+// item for writers outside OAI-PMH, such as DOI registration. ENOTFOUND for
+// drafts, unknown items and unknown versions alike.
+func (p *Provider) VersionRecord(ctx context.Context, itemID int64, number int) (*formats.Record, error) {
+	l, err := p.cat.HarvestItem(ctx, itemID)
+	if err != nil {
+		return nil, err
+	}
+	if l.Version == nil || l.Version.Number != number {
+		if l.Version, err = p.cat.Version(ctx, itemID, number); err != nil {
+			return nil, err
+		}
+	}
+	return p.record(ctx, l)
+}

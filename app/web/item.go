@@ -65,6 +65,7 @@ type itemPage struct {
 	// LinkToken is set when the page is seen through a private link; its
 	// files download through the link.
 	LinkToken string
+	JSONLD    template.JS // schema.org description of a public version
 }
 
 // shareLink is a link that shares the landing page elsewhere.
@@ -85,6 +86,13 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		want = int(n)
+	}
+	// Content negotiation: machines asking for a metadata format get it
+	// from the same URL; HTML stays the default.
+	w.Header().Set("Vary", "Accept")
+	if f, ok := negotiateMetadata(r); ok {
+		s.serveMetadata(w, r, id, want, f)
+		return
 	}
 	it, err := s.cat.Item(ctx, id)
 	if err != nil {
@@ -112,6 +120,12 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 	if err := s.fillItemPage(r, p, files); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if !p.Draft && !p.Stub {
+		if err := s.signpostPage(w, r, p, it.ID, want); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	status := http.StatusOK
 	if p.Withdrawn {

@@ -16,15 +16,17 @@ import (
 // config.example.toml; CARREL_<SECTION>_<KEY> environment variables
 // override the file.
 type Config struct {
-	Site    SiteConfig    `toml:"site"`
-	Server  ServerConfig  `toml:"server"`
-	Storage StorageConfig `toml:"storage"`
-	Upload  UploadConfig  `toml:"upload"`
-	Log     LogConfig     `toml:"log"`
-	Backup  BackupConfig  `toml:"backup"`
-	OAuth   OAuthConfig   `toml:"oauth"`
-	Fixity  FixityConfig  `toml:"fixity"`
-	Metrics MetricsConfig `toml:"metrics"`
+	Site     SiteConfig     `toml:"site"`
+	Server   ServerConfig   `toml:"server"`
+	Storage  StorageConfig  `toml:"storage"`
+	Upload   UploadConfig   `toml:"upload"`
+	Log      LogConfig      `toml:"log"`
+	Backup   BackupConfig   `toml:"backup"`
+	OAuth    OAuthConfig    `toml:"oauth"`
+	Fixity   FixityConfig   `toml:"fixity"`
+	DOI      DOIConfig      `toml:"doi"`
+	DataCite DataCiteConfig `toml:"datacite"`
+	Metrics  MetricsConfig  `toml:"metrics"`
 	// Preservation is where the preservation-export job writes bags.
 	Preservation PreservationConfig `toml:"preservation"`
 	// Mail is how notifications are sent.
@@ -123,16 +125,18 @@ type LogConfig struct {
 // defaults are the embedded settings `carrel serve` runs on with no file.
 func defaults() Config {
 	return Config{
-		Site:    SiteConfig{Name: "Carrel", AdminEmail: "repository@example.edu"},
-		Server:  ServerConfig{Addr: "127.0.0.1:8080", DataDir: "./carrel-data", ShutdownSeconds: 30},
-		Storage: StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
-		Upload:  UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
-		Log:     LogConfig{Level: "info", Format: "text"},
-		Backup:  BackupConfig{Keep: 14},
-		OAuth:   OAuthConfig{CodeSeconds: 300, AccessTokenSeconds: 3600, RefreshTokenSeconds: 30 * 24 * 3600},
-		Fixity:  FixityConfig{BudgetBytes: 4 << 30},
-		Mail:    MailConfig{Port: 587, TLS: "starttls", From: "Carrel <repository@example.edu>", EmbargoNoticeDays: 7, RetrySeconds: 60},
-		Jobs:    defaultJobs(),
+		Site:     SiteConfig{Name: "Carrel", AdminEmail: "repository@example.edu"},
+		Server:   ServerConfig{Addr: "127.0.0.1:8080", DataDir: "./carrel-data", ShutdownSeconds: 30},
+		Storage:  StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
+		Upload:   UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
+		Log:      LogConfig{Level: "info", Format: "text"},
+		Backup:   BackupConfig{Keep: 14},
+		OAuth:    OAuthConfig{CodeSeconds: 300, AccessTokenSeconds: 3600, RefreshTokenSeconds: 30 * 24 * 3600},
+		Fixity:   FixityConfig{BudgetBytes: 4 << 30},
+		Mail:     MailConfig{Port: 587, TLS: "starttls", From: "Carrel <repository@example.edu>", EmbargoNoticeDays: 7, RetrySeconds: 60},
+		DOI:      DOIConfig{Prefix: testPrefix},
+		DataCite: DataCiteConfig{Endpoint: "https://api.test.datacite.org", RetrySeconds: 30, PollSeconds: 60},
+		Jobs:     defaultJobs(),
 	}
 }
 
@@ -270,7 +274,7 @@ func (c *Config) validate() error {
 	if c.Server.BaseURL != "" && !strings.HasPrefix(c.Server.BaseURL, "http://") && !strings.HasPrefix(c.Server.BaseURL, "https://") {
 		return fmt.Errorf("config: server.base_url %q must start with http:// or https://", c.Server.BaseURL)
 	}
-	return nil
+	return c.validateDOI()
 }
 
 // backupDir is where catalog backups go.

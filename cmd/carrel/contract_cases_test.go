@@ -375,6 +375,22 @@ var contractCases = map[string][]contractCase{
 			return contractRequest{token: f.other, params: p("article_id", f.draft)}
 		}},
 	},
+	"private_article_reserve_doi": {
+		{"OK", 200, func(f *contractFixture) contractRequest {
+			return contractRequest{token: f.owner, params: p("article_id", f.newItem())}
+		}},
+		{"ErrOthersItemIsNotFound", 404, func(f *contractFixture) contractRequest {
+			return contractRequest{token: f.other, params: p("article_id", f.draft)}
+		}},
+	},
+	"private_article_reserve_handle": {
+		{"ErrNoHandlePrefix", 422, func(f *contractFixture) contractRequest {
+			return contractRequest{token: f.owner, params: p("article_id", f.newItem())}
+		}},
+		{"ErrOthersItemIsNotFound", 404, func(f *contractFixture) contractRequest {
+			return contractRequest{token: f.other, params: p("article_id", f.draft)}
+		}},
+	},
 	"account_article_unpublish": {
 		{"OK", 204, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.admin, params: p("article_id", f.newPublished()), body: map[string]any{"reason": "Withdrawn at the authors' request"}}

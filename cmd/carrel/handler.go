@@ -30,18 +30,11 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	if err != nil {
 		return nil, err
 	}
-	publisher := cfg.Site.Publisher
-	if publisher == "" {
-		publisher = cfg.Site.Name
-	}
-	baseURL := cfg.Server.BaseURL
-	if baseURL == "" {
-		baseURL = "http://" + cfg.Server.Addr
-	}
+	publisher, baseURL := cfg.publisher(), cfg.publicBaseURL()
 
 	feeds := &hrfeed.Service{Store: cat}
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Jobs: sched, HRFeed: feeds,
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Identifiers: cfg.identifiers(), Jobs: sched, HRFeed: feeds,
 		OAuthAccessTTL:  time.Duration(cfg.OAuth.AccessTokenSeconds) * time.Second,
 		OAuthRefreshTTL: time.Duration(cfg.OAuth.RefreshTokenSeconds) * time.Second}, cat, blobs, index, sessions, log)
 	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,

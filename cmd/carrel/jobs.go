@@ -12,6 +12,7 @@ import (
 
 	"carrel/app"
 	"carrel/app/catalog"
+	"carrel/app/doi"
 	"carrel/app/jobs"
 	"carrel/app/metrics"
 	"carrel/storage"
@@ -27,6 +28,7 @@ type jobDeps struct {
 	log   *slog.Logger
 	// metrics, if set, counts what the jobs do (in carrel serve only).
 	metrics *metrics.Metrics
+	doi     *doi.Worker // the server's DOI outbox worker; nil outside carrel serve or with DataCite off
 }
 
 // registerJobs registers every job. To add one: a line in the table below
@@ -37,6 +39,7 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 		name, summary string
 		fn            app.JobFunc
 	}{
+		{"doi-outbox", "sends pending DOI registrations to DataCite (the server also sends them at once after each publish)", doiOutboxJob(d)},
 		{"backup", "copies the catalog to the backup directory with a manifest; keeps the newest backup.keep", backupJob(d)},
 		{"fixity-audit", "re-reads stored files (fixity.budget_bytes per run, oldest-checked first) and checks their SHA-256", fixityJob(d)},
 		{"preservation-export", "writes a BagIt bag of every newly published version, and records withdrawals", preservationJob(d)},

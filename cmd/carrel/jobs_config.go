@@ -13,6 +13,7 @@ import (
 // without an entry here runs only by hand (carrel jobs run NAME).
 func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
+		"doi-outbox":          {Schedule: "@every 15m", Enabled: true},
 		"backup":              {Schedule: "15 2 * * *", Enabled: true},
 		"fixity-audit":        {Schedule: "30 * * * *", Enabled: true},
 		"preservation-export": {Schedule: "45 2 * * *", Enabled: true},

@@ -52,7 +52,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer index.Close()
 	go followCatalog(ctx, indexer, 15*time.Second, log)
 	m := metrics.New(cat)
-	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log, metrics: m})
+	dois := doiWorker(cfg, cat, log)
+	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log, doi: dois, metrics: m})
 	if err != nil {
 		return err
 	}
@@ -61,6 +62,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	workCtx, stopWork := context.WithCancel(ctx)
+	doiDone := startDOIWorker(workCtx, cfg, cat, dois, log)
+	defer func() { stopWork(); <-doiDone }()
 
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
