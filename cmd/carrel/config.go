@@ -26,6 +26,7 @@ type Config struct {
 	Fixity   FixityConfig   `toml:"fixity"`
 	DOI      DOIConfig      `toml:"doi"`
 	DataCite DataCiteConfig `toml:"datacite"`
+	Metrics  MetricsConfig  `toml:"metrics"`
 	// Preservation is where the preservation-export job writes bags.
 	Preservation PreservationConfig `toml:"preservation"`
 	// Mail is how notifications are sent.
@@ -88,6 +89,12 @@ type UploadConfig struct {
 type BackupConfig struct {
 	Dir  string `toml:"dir"`
 	Keep int    `toml:"keep"`
+}
+
+// MetricsConfig is the [metrics] section: who may read /metrics.
+type MetricsConfig struct {
+	Addr  string `toml:"addr"`
+	Token string `toml:"token"`
 }
 
 // OAuthConfig is the [oauth] section: lifetimes of what OAuth2 issues.

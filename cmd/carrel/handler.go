@@ -11,6 +11,7 @@ import (
 	"carrel/app/catalog"
 	"carrel/app/hrfeed"
 	"carrel/app/jobs"
+	"carrel/app/metrics"
 	"carrel/app/oai"
 	"carrel/app/web"
 	"carrel/search"
@@ -19,7 +20,7 @@ import (
 
 // buildHandler wires the HTTP packages into one handler: the API and upload
 // service, OAI-PMH, and the web pages for everything else.
-func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, sched *jobs.Scheduler, log *slog.Logger) (http.Handler, error) {
+func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, sched *jobs.Scheduler, m *metrics.Metrics, log *slog.Logger) (http.Handler, error) {
 	dataDir := cfg.Server.DataDir
 	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"))
 	if err != nil {
@@ -70,5 +71,8 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	root.Handle("/v2/oai", harvest)
 	root.Handle("/oai", harvest)
 	root.Handle("/", webServer.Handler())
-	return root, nil
+	if cfg.Metrics.Addr == "" {
+		root.Handle("GET /metrics", metricsGuard(m.Handler(), cfg.Metrics.Token))
+	}
+	return m.Instrument(root, routeLabeler(apiServer.Routes())), nil
 }

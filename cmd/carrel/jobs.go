@@ -14,6 +14,7 @@ import (
 	"carrel/app/catalog"
 	"carrel/app/doi"
 	"carrel/app/jobs"
+	"carrel/app/metrics"
 	"carrel/storage"
 )
 
@@ -25,7 +26,9 @@ type jobDeps struct {
 	cat   *catalog.DB
 	blobs storage.Backend
 	log   *slog.Logger
-	doi   *doi.Worker // the server's DOI outbox worker; nil outside carrel serve or with DataCite off
+	// metrics, if set, counts what the jobs do (in carrel serve only).
+	metrics *metrics.Metrics
+	doi     *doi.Worker // the server's DOI outbox worker; nil outside carrel serve or with DataCite off
 }
 
 // registerJobs registers every job. To add one: a line in the table below

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"carrel/app/metrics"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -49,12 +51,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer index.Close()
 	go followCatalog(ctx, indexer, 15*time.Second, log)
+	m := metrics.New(cat)
 	dois := doiWorker(cfg, cat, log)
-	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log, doi: dois})
+	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log, doi: dois, metrics: m})
 	if err != nil {
 		return err
 	}
-	handler, err := buildHandler(cfg, cat, blobs, index, sched, log)
+	sched.OnFinish = m.JobFinished
+	handler, err := buildHandler(cfg, cat, blobs, index, sched, m, log)
 	if err != nil {
 		return err
 	}
@@ -65,6 +69,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return err
+	}
+	if cfg.Metrics.Addr != "" {
+		stopMetrics, err := serveMetrics(cfg.Metrics.Addr, m, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopMetrics()
 	}
 	if err := sched.Start(ctx); err != nil {
 		ln.Close()
