@@ -51,6 +51,7 @@ type Catalog interface {
 	Ping(ctx context.Context) error
 
 	CollectionCatalog
+	ProjectCatalog
 }
 
 // Config is the part of Carrel's configuration the API uses.
@@ -149,6 +150,7 @@ func (s *Server) routes() {
 	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
 
 	s.collectionRoutes()
+	s.projectRoutes()
 
 	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
 	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))

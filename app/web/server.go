@@ -49,6 +49,7 @@ type Catalog interface {
 	Categories(ctx context.Context) ([]app.Category, error)
 
 	CollectionCatalog
+	ProjectCatalog
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -121,6 +122,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/citation/{format}", s.handleCitation)
 	m.HandleFunc("GET /collections/{slug}/{id}", s.handleCollection)
 	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
+	m.HandleFunc("GET /projects/{slug}/{id}", s.handleProject)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
 	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)
