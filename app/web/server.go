@@ -49,7 +49,9 @@ type Catalog interface {
 	Categories(ctx context.Context) ([]app.Category, error)
 
 	CollectionCatalog
+	CollectionWorkspace
 	ProjectCatalog
+	ProjectWorkspace
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -136,6 +138,12 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/articles/{id}", s.signedIn(s.handleEditForm))
 	m.HandleFunc("POST /account/articles/{id}", s.signedIn(s.handleSave))
 	m.HandleFunc("POST /account/articles/{id}/publish", s.signedIn(s.handlePublish))
+	m.HandleFunc("GET /account/collections", s.signedIn(s.handleMyCollections))
+	m.HandleFunc("POST /account/collections", s.signedIn(s.handleCollectionCreate))
+	m.HandleFunc("GET /account/collections/{id}", s.signedIn(s.handleCollectionEdit))
+	m.HandleFunc("POST /account/collections/{id}", s.signedIn(s.handleCollectionSave))
+	m.HandleFunc("POST /account/collections/{id}/publish", s.signedIn(s.handleCollectionPublish))
+	s.projectRoutes(m)
 	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
 	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 
