@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -19,6 +20,7 @@ type testServer struct {
 	t    *testing.T
 	URL  string
 	Data string
+	Stop func() // stops the server now (the test's end stops it too)
 }
 
 // startServer runs `carrel serve` and stops it (checking it exits cleanly)
@@ -51,18 +53,22 @@ func startServerIn(t *testing.T, dir, configTOML string) *testServer {
 	go func() { done <- run(ctx, e, args) }()
 	select {
 	case addr := <-addrc:
-		t.Cleanup(func() {
-			cancel()
-			select {
-			case code := <-done:
-				if code != 0 {
-					t.Errorf("carrel serve exited with %d", code)
+		var once sync.Once
+		stop := func() {
+			once.Do(func() {
+				cancel()
+				select {
+				case code := <-done:
+					if code != 0 {
+						t.Errorf("carrel serve exited with %d", code)
+					}
+				case <-time.After(30 * time.Second):
+					t.Error("carrel serve did not stop within 30s")
 				}
-			case <-time.After(30 * time.Second):
-				t.Error("carrel serve did not stop within 30s")
-			}
-		})
-		return &testServer{t: t, URL: "http://" + addr, Data: dir}
+			})
+		}
+		t.Cleanup(stop)
+		return &testServer{t: t, URL: "http://" + addr, Data: dir, Stop: stop}
 	case code := <-done:
 		cancel()
 		t.Fatalf("carrel serve exited at start with %d", code)
