@@ -71,6 +71,8 @@ type Config struct {
 	Publisher    string // the institution, as citations name the publisher
 	// Jobs answers /v2/admin/jobs (a Carrel extension); nil hides it.
 	Jobs app.JobBoard
+	// HRFeed imports institution HR feeds; nil answers 403.
+	HRFeed app.HRFeedImporter
 }
 
 // Server is the API's HTTP handler.
@@ -161,6 +163,7 @@ func (s *Server) routes() {
 	s.collectionRoutes()
 	s.projectRoutes()
 
+	s.handle("POST /v2/institution/hrfeed/upload", s.authed(s.handleHRFeedUpload))
 	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
 	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))
 

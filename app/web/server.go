@@ -66,6 +66,8 @@ type Config struct {
 	Finder Finder
 	// Jobs shows the scheduled jobs on /admin/jobs; nil hides the page.
 	Jobs app.JobBoard
+	// HRFeed imports HR feeds on /admin/hrfeed; nil hides the page.
+	HRFeed app.HRFeedImporter
 }
 
 // Server is the web pages' HTTP handler.
@@ -149,6 +151,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /account/collections/{id}", s.signedIn(s.handleCollectionSave))
 	m.HandleFunc("POST /account/collections/{id}/publish", s.signedIn(s.handleCollectionPublish))
 	s.projectRoutes(m)
+	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))
+	m.HandleFunc("GET /admin/hrfeed", s.admin(s.handleHRFeedForm))
+	m.HandleFunc("POST /admin/hrfeed", s.admin(s.handleHRFeedCheck))
+	m.HandleFunc("POST /admin/hrfeed/{id}/apply", s.admin(s.handleHRFeedApply))
 	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
 	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 
