@@ -22,6 +22,8 @@ type Config struct {
 	Upload  UploadConfig  `toml:"upload"`
 	Log     LogConfig     `toml:"log"`
 	Backup  BackupConfig  `toml:"backup"`
+	// Preservation is where the preservation-export job writes bags.
+	Preservation PreservationConfig `toml:"preservation"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
 	Jobs map[string]JobConfig `toml:"jobs"`
 }
@@ -80,6 +82,12 @@ type UploadConfig struct {
 type BackupConfig struct {
 	Dir  string `toml:"dir"`
 	Keep int    `toml:"keep"`
+}
+
+// PreservationConfig is the [preservation] section.
+type PreservationConfig struct {
+	Target string `toml:"target"`
+	Tar    bool   `toml:"tar"`
 }
 
 // LogConfig is the [log] section.
