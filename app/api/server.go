@@ -60,6 +60,7 @@ type Catalog interface {
 	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	CollectionCatalog
 	ProjectCatalog
+	app.ReviewStore
 }
 
 // Config is the part of Carrel's configuration the API uses.
@@ -164,6 +165,13 @@ func (s *Server) routes() {
 	s.projectRoutes()
 
 	s.handle("POST /v2/institution/hrfeed/upload", s.authed(s.handleHRFeedUpload))
+	s.handle("GET /v2/account/institution/reviews", s.authed(s.handleReviews))
+	s.handle("GET /v2/account/institution/review/{curation_id}", s.authed(s.handleReview))
+	s.handle("GET /v2/account/institution/review/{curation_id}/comments", s.authed(s.handleReviewComments))
+	s.handle("POST /v2/account/institution/review/{curation_id}/comments", s.authed(s.handleReviewComment))
+	s.handle("POST /v2/account/institution/review/{curation_id}/assign", s.authed(s.handleReviewAssign))
+	s.handle("POST /v2/account/institution/review/{curation_id}/approve", s.authed(s.handleReviewApprove))
+	s.handle("POST /v2/account/institution/review/{curation_id}/decline", s.authed(s.handleReviewDecline))
 	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
 	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))
 

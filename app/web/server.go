@@ -55,6 +55,7 @@ type Catalog interface {
 	CollectionWorkspace
 	ProjectCatalog
 	ProjectWorkspace
+	app.ReviewStore
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -152,6 +153,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /account/collections/{id}/publish", s.signedIn(s.handleCollectionPublish))
 	s.projectRoutes(m)
 	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))
+	m.HandleFunc("GET /admin/reviews", s.reviewer(s.handleReviewQueue))
+	m.HandleFunc("GET /admin/reviews/{id}", s.reviewer(s.handleReviewPage))
+	m.HandleFunc("POST /admin/reviews/{id}", s.reviewer(s.handleReviewAction))
+	m.HandleFunc("POST /account/articles/{id}/review", s.signedIn(s.handleDepositorReview))
 	m.HandleFunc("GET /admin/hrfeed", s.admin(s.handleHRFeedForm))
 	m.HandleFunc("POST /admin/hrfeed", s.admin(s.handleHRFeedCheck))
 	m.HandleFunc("POST /admin/hrfeed/{id}/apply", s.admin(s.handleHRFeedApply))

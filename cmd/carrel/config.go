@@ -22,6 +22,7 @@ type Config struct {
 	Upload  UploadConfig  `toml:"upload"`
 	Log     LogConfig     `toml:"log"`
 	Backup  BackupConfig  `toml:"backup"`
+	Fixity  FixityConfig  `toml:"fixity"`
 	// Preservation is where the preservation-export job writes bags.
 	Preservation PreservationConfig `toml:"preservation"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
@@ -84,6 +85,12 @@ type BackupConfig struct {
 	Keep int    `toml:"keep"`
 }
 
+// FixityConfig is the [fixity] section: how much the fixity-audit job
+// reads per run.
+type FixityConfig struct {
+	BudgetBytes int64 `toml:"budget_bytes"`
+}
+
 // PreservationConfig is the [preservation] section.
 type PreservationConfig struct {
 	Target string `toml:"target"`
@@ -105,6 +112,7 @@ func defaults() Config {
 		Upload:  UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Backup:  BackupConfig{Keep: 14},
+		Fixity:  FixityConfig{BudgetBytes: 4 << 30},
 		Jobs:    defaultJobs(),
 	}
 }
@@ -219,6 +227,9 @@ func (c *Config) validate() error {
 	}
 	if c.Upload.DefaultQuota < 0 {
 		return errors.New("config: upload.default_quota must not be negative")
+	}
+	if c.Fixity.BudgetBytes < 1 {
+		return errors.New("config: fixity.budget_bytes must be positive")
 	}
 	if c.Backup.Keep < 1 {
 		return errors.New("config: backup.keep must be at least 1")
