@@ -145,9 +145,6 @@ func (s *Server) writeCollections(w http.ResponseWriter, r *http.Request, rows [
 		}
 		out = append(out, s.shortCollection(r, l.Collection, &l.Collection.Draft, published))
 	}
-	if public {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-	}
 	s.writeJSON(w, http.StatusOK, out)
 }
 
@@ -167,7 +164,6 @@ func (s *Server) handlePublicCollection(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, s.completeCollection(r, v, c, ver, len(members)))
 }
 
@@ -192,7 +188,6 @@ func (s *Server) handleCollectionVersions(w http.ResponseWriter, r *http.Request
 		out = append(out, versionJSON{v.Number, fmt.Sprintf("%s/v2/collections/%d/versions/%d", s.base(r), c.ID, v.Number),
 			fundingOf(v.Metadata.FundingList)})
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, out)
 }
 
@@ -217,7 +212,6 @@ func (s *Server) handlePublicCollectionArticles(w http.ResponseWriter, r *http.R
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, out)
 }
 

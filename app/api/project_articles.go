@@ -55,7 +55,7 @@ func (s *Server) handleProjectArticleCreate(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	if in.GroupID != nil {
-		s.fail(w, r, app.Errorf(app.EINVALID, "unknown field \"group_id\": items of a project are deposited in the project's group"))
+		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "unknown field \"group_id\": items of a project are deposited in the project's group"))
 		return
 	}
 	if in.Title == nil || *in.Title == "" {

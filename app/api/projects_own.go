@@ -40,9 +40,6 @@ func (s *Server) writeProjects(w http.ResponseWriter, r *http.Request, rows []ap
 		}
 		out = append(out, s.shortProject(r, p, app.ProjectRole(actor(r.Context()), p)))
 	}
-	if !own {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-	}
 	s.writeJSON(w, http.StatusOK, out)
 }
 
@@ -88,7 +85,6 @@ func (s *Server) handlePublicProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, j)
 }
 
@@ -134,7 +130,6 @@ func (s *Server) handlePublicProjectArticles(w http.ResponseWriter, r *http.Requ
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, out)
 }
 
@@ -210,7 +205,7 @@ func (s *Server) handleProjectUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.GroupID != nil {
-		s.fail(w, r, app.Errorf(app.EINVALID, "unknown field \"group_id\": a project's group is set when it is created"))
+		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "unknown field \"group_id\": a project's group is set when it is created"))
 		return
 	}
 	md := p.Meta

@@ -77,7 +77,7 @@ var projectContractCases = map[string][]contractCase{
 		{"OK", 201, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.owner, body: map[string]any{"title": "Created by the contract test"}}
 		}},
-		{"ErrUnknownField", 400, func(f *contractFixture) contractRequest {
+		{"ErrUnknownField", 422, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.owner, body: map[string]any{"title": "Valid", "colour": "red"}}
 		}},
 	},

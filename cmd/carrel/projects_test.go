@@ -25,7 +25,7 @@ func TestProjectLifeCycle(t *testing.T) {
 	own := fmt.Sprintf("/v2/account/projects/%d", id)
 
 	t.Run("BadInput", func(t *testing.T) {
-		s.do("POST", "/v2/account/projects", owner, map[string]any{"title": "Valid", "colour": "red"}).want(t, 400)
+		s.do("POST", "/v2/account/projects", owner, map[string]any{"title": "Valid", "colour": "red"}).want(t, 422)
 		s.do("POST", "/v2/account/projects", owner, map[string]any{"title": "ab"}).want(t, 422)
 		s.do("POST", "/v2/account/projects", owner, map[string]any{"description": "no title"}).want(t, 422)
 		s.do("POST", own+"/collaborators", owner, map[string]any{"role_name": "admin", "email": "colab@example.edu"}).want(t, 422)
