@@ -66,6 +66,7 @@ type Catalog interface {
 	UpdatePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, expires time.Time, who app.AuditEntry) (*app.PrivateLink, error)
 	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	CollectionCatalog
+	ProjectCatalog
 	app.ReviewStore
 }
 
@@ -193,6 +194,7 @@ func (s *Server) routes() {
 
 	s.accessRoutes()
 	s.collectionRoutes()
+	s.projectRoutes()
 
 	s.handle("POST /v2/institution/hrfeed/upload", s.authed(s.handleHRFeedUpload))
 	s.handle("GET /v2/account/institution/reviews", s.authed(s.handleReviews))

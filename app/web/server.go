@@ -52,6 +52,9 @@ type Catalog interface {
 	Categories(ctx context.Context) ([]app.Category, error)
 
 	CollectionCatalog
+	CollectionWorkspace
+	ProjectCatalog
+	ProjectWorkspace
 
 	// OAuthApp returns a registered application; ENOTFOUND if none.
 	OAuthApp(ctx context.Context, clientID string) (*app.OAuthApp, error)
@@ -145,6 +148,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /s/{token}/files/{fid}", s.handlePrivateLinkFile)
 	m.HandleFunc("GET /collections/{slug}/{id}", s.handleCollection)
 	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
+	m.HandleFunc("GET /projects/{slug}/{id}", s.handleProject)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
 	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)
@@ -158,6 +162,12 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/articles/{id}", s.signedIn(s.handleEditForm))
 	m.HandleFunc("POST /account/articles/{id}", s.signedIn(s.handleSave))
 	m.HandleFunc("POST /account/articles/{id}/publish", s.signedIn(s.handlePublish))
+	m.HandleFunc("GET /account/collections", s.signedIn(s.handleMyCollections))
+	m.HandleFunc("POST /account/collections", s.signedIn(s.handleCollectionCreate))
+	m.HandleFunc("GET /account/collections/{id}", s.signedIn(s.handleCollectionEdit))
+	m.HandleFunc("POST /account/collections/{id}", s.signedIn(s.handleCollectionSave))
+	m.HandleFunc("POST /account/collections/{id}/publish", s.signedIn(s.handleCollectionPublish))
+	s.projectRoutes(m)
 	m.HandleFunc("GET /account/applications/authorize", s.signedIn(s.handleAuthorizeForm))
 	m.HandleFunc("POST /account/applications/authorize", s.signedIn(s.handleAuthorize))
 	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))
