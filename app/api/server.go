@@ -56,6 +56,16 @@ type Config struct {
 	DefaultQuota int64  // bytes per account when the account sets none; 0 = unlimited
 	MaxBodyBytes int64  // JSON request bodies
 	Publisher    string // the institution, as citations name the publisher
+	// Usage answers /stats; nil = statistics are not served.
+	Usage Usage
+	// Recorder counts downloads; nil = usage is not recorded.
+	Recorder Recorder
+	// Institution is the short name of the /stats/{institution}/...
+	// variants; empty = no institution-prefixed statistics.
+	Institution string
+	// ForwardedHeader names the header a reverse proxy puts the client's
+	// address in (e.g. X-Forwarded-For); empty = the peer address.
+	ForwardedHeader string
 }
 
 // Server is the API's HTTP handler.
@@ -145,6 +155,14 @@ func (s *Server) routes() {
 	s.handle("GET /upload/{token}", s.handleUploadInfo)
 	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)
 	s.handle("DELETE /upload/{token}/{part}", s.handlePartReset)
+
+	// The /stats paths are routed by handleStats; they are listed for
+	// the coverage page.
+	s.patterns = append(s.patterns, statsRoutes...)
+	s.mux.HandleFunc("GET /stats/", s.handleStats)
+	s.mux.HandleFunc("/stats/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, app.Errorf(app.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
+	})
 
 	s.mux.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))

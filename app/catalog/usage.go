@@ -220,16 +220,8 @@ func periodExpr(granularity string) (string, error) {
 	return "substr(d.day, 1, " + strconv.Itoa(n) + ")", nil
 }
 
-// UsageCountry is the count of one period and country (ISO code, empty if
-// unknown).
-type UsageCountry struct {
-	Period  string
-	Country string
-	Total   int64
-}
-
 // UsageByCountry counts one counter over a scope per period and country.
-func (db *DB) UsageByCountry(ctx context.Context, q app.UsageQuery, granularity string) ([]UsageCountry, error) {
+func (db *DB) UsageByCountry(ctx context.Context, q app.UsageQuery, granularity string) ([]app.UsageCountry, error) {
 	period, err := periodExpr(granularity)
 	if err != nil {
 		return nil, err
@@ -244,9 +236,9 @@ func (db *DB) UsageByCountry(ctx context.Context, q app.UsageQuery, granularity 
 		return nil, translate(err)
 	}
 	defer rows.Close()
-	var out []UsageCountry
+	var out []app.UsageCountry
 	for rows.Next() {
-		var c UsageCountry
+		var c app.UsageCountry
 		if err := rows.Scan(&c.Period, &c.Country, &c.Total); err != nil {
 			return nil, translate(err)
 		}
@@ -255,15 +247,9 @@ func (db *DB) UsageByCountry(ctx context.Context, q app.UsageQuery, granularity 
 	return out, translate(rows.Err())
 }
 
-// UsageRank is one entry of a top list: the id of an item, author, group...
-type UsageRank struct {
-	ID    int64
-	Total int64
-}
-
 // UsageTop ranks the scope's members (items, authors, groups) by one
 // counter, most used first, ties by id.
-func (db *DB) UsageTop(ctx context.Context, q app.UsageQuery, limit int) ([]UsageRank, error) {
+func (db *DB) UsageTop(ctx context.Context, q app.UsageQuery, limit int) ([]app.UsageRank, error) {
 	if q.Scope == app.ScopeInstitution {
 		return nil, app.Errorf(app.EINVALID, "there is one institution: use /stats/total for its total")
 	}
@@ -279,9 +265,9 @@ func (db *DB) UsageTop(ctx context.Context, q app.UsageQuery, limit int) ([]Usag
 		return nil, translate(err)
 	}
 	defer rows.Close()
-	var out []UsageRank
+	var out []app.UsageRank
 	for rows.Next() {
-		var r UsageRank
+		var r app.UsageRank
 		if err := rows.Scan(&r.ID, &r.Total); err != nil {
 			return nil, translate(err)
 		}

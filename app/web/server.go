@@ -54,6 +54,13 @@ type Config struct {
 	Publisher string // the institution, cited as publisher
 	// Finder answers /search; nil means a simple filter over the catalog.
 	Finder Finder
+	// Usage gives landing pages their counts and chart; nil = none shown.
+	Usage Usage
+	// Recorder counts views and shares; nil = usage is not recorded.
+	Recorder Recorder
+	// ForwardedHeader names the header a reverse proxy puts the client's
+	// address in; empty = the peer address.
+	ForwardedHeader string
 }
 
 // Server is the web pages' HTTP handler.
@@ -113,6 +120,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /articles/{slug}/{id}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/citation/{format}", s.handleCitation)
+	m.HandleFunc("GET /share/{id}/{service}", s.handleShare)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
 	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)

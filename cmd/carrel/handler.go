@@ -9,6 +9,7 @@ import (
 	"carrel/app/auth"
 	"carrel/app/catalog"
 	"carrel/app/oai"
+	"carrel/app/stats"
 	"carrel/app/web"
 	"carrel/search"
 	"carrel/storage"
@@ -16,7 +17,8 @@ import (
 
 // buildHandler wires the HTTP packages into one handler: the API and upload
 // service, OAI-PMH, and the web pages for everything else.
-func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, log *slog.Logger) (http.Handler, error) {
+// usage, when not nil, records views, downloads and shares.
+func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, usage *stats.Recorder, log *slog.Logger) (http.Handler, error) {
 	dataDir := cfg.Server.DataDir
 	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"))
 	if err != nil {
@@ -35,10 +37,16 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 		baseURL = "http://" + cfg.Server.Addr
 	}
 
-	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher}, cat, blobs, index, sessions, log)
-	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}}, cat, blobs, sessions, log)
+	apiCfg := api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher,
+		Usage: cat, Institution: cfg.Stats.Institution, ForwardedHeader: cfg.Stats.ForwardedHeader}
+	webCfg := web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Usage: cat, ForwardedHeader: cfg.Stats.ForwardedHeader}
+	if usage != nil { // a nil *stats.Recorder must not become a non-nil interface
+		apiCfg.Recorder, webCfg.Recorder = usage, usage
+	}
+	apiServer := api.New(apiCfg, cat, blobs, index, sessions, log)
+	webServer, err := web.New(webCfg, cat, blobs, sessions, log)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +58,7 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	// pass unchanged.
 	apiHandler := http.NewCrossOriginProtection().Handler(apiServer.Handler())
 	root := http.NewServeMux()
-	for _, p := range []string{"/v2/", "/upload/", "/healthz", "/readyz"} {
+	for _, p := range []string{"/v2/", "/upload/", "/stats/", "/healthz", "/readyz"} {
 		root.Handle(p, apiHandler)
 	}
 	root.Handle("/v2/oai", harvest)

@@ -29,7 +29,15 @@ func startServer(t *testing.T) *testServer { return startServerWith(t, "") }
 // configTOML (none if empty).
 func startServerWith(t *testing.T, configTOML string) *testServer {
 	t.Helper()
-	dir := t.TempDir()
+	s, stop := startServerAt(t, t.TempDir(), configTOML)
+	t.Cleanup(stop)
+	return s
+}
+
+// startServerAt runs `carrel serve` on the data directory dir; stop stops
+// it and fails the test unless it exits cleanly.
+func startServerAt(t *testing.T, dir, configTOML string) (s *testServer, stop func()) {
+	t.Helper()
 	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}
 	if configTOML != "" {
 		f := filepath.Join(t.TempDir(), "carrel.toml")
@@ -46,7 +54,7 @@ func startServerWith(t *testing.T, configTOML string) *testServer {
 	go func() { done <- run(ctx, e, args) }()
 	select {
 	case addr := <-addrc:
-		t.Cleanup(func() {
+		stop := func() {
 			cancel()
 			select {
 			case code := <-done:
@@ -56,8 +64,8 @@ func startServerWith(t *testing.T, configTOML string) *testServer {
 			case <-time.After(30 * time.Second):
 				t.Error("carrel serve did not stop within 30s")
 			}
-		})
-		return &testServer{t: t, URL: "http://" + addr, Data: dir}
+		}
+		return &testServer{t: t, URL: "http://" + addr, Data: dir}, stop
 	case code := <-done:
 		cancel()
 		t.Fatalf("carrel serve exited at start with %d", code)
@@ -65,7 +73,7 @@ func startServerWith(t *testing.T, configTOML string) *testServer {
 		cancel()
 		t.Fatal("carrel serve did not start within 30s")
 	}
-	return nil
+	return nil, nil
 }
 
 // cli runs a carrel command against the server's data directory and

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"carrel/app/stats"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -43,7 +45,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer index.Close()
-	handler, err := buildHandler(cfg, cat, blobs, index, log)
+	var usage *stats.Recorder
+	if cfg.Stats.Enabled {
+		if usage, err = openUsage(cfg, cat, log); err != nil {
+			return err
+		}
+	}
+	handler, err := buildHandler(cfg, cat, blobs, index, usage, log)
 	if err != nil {
 		return err
 	}
@@ -80,6 +88,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	if usage != nil {
+		// Requests have stopped: write every buffered usage event.
+		if err := usage.Close(sctx); err != nil {
+			return err
+		}
 	}
 	log.Info("stopped cleanly")
 	return nil
