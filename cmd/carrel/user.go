@@ -12,8 +12,12 @@ import (
 )
 
 func runUser(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "role" {
+		return runUserRole(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprintln(e.stderr, "Usage: carrel user add --email E --name N [--admin] [--password-stdin]")
+		fmt.Fprintln(e.stderr, "       carrel user role EMAIL ROLE [--group ID] [--remove]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
