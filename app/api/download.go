@@ -152,8 +152,9 @@ func (s *Server) handlePublicZip(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item"))
 		return
 	}
-	if s.cfg.Recorder != nil && r.Method == http.MethodGet {
-		// The archive counts as one download of the version.
+	if s.cfg.Recorder != nil && r.Method == http.MethodGet && !app.CanEdit(actor(r.Context()), it) {
+		// The archive counts as one download of the version; the
+		// depositor's and administrators' own downloads are not usage.
 		s.cfg.Recorder.Record(app.UsageEvent{Kind: app.UsageDownload, ItemID: it.ID, Version: ver.Number,
 			Client: app.ClientOf(r, s.cfg.ForwardedHeader)})
 	}

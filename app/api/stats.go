@@ -173,14 +173,11 @@ func parseStatsQuery(r *http.Request, q *app.UsageQuery) error {
 	return q.Validate()
 }
 
-// canReport reports whether the actor may read group and institution
-// reports. Carrel's reporter role is not there yet, so administrators only.
-func canReport(a app.Actor) bool { return a.Admin }
-
 // authorizeStats applies the access policy. An article's statistics are
 // as visible as the article (404 otherwise); author, collection and project
-// totals count only items the caller may see; group and institution
-// reports need the reporter role.
+// totals count only items the caller may see; group reports need the
+// reporter role on the group, institution reports (and the
+// institution-prefixed paths) the reporter role institution-wide.
 func (s *Server) authorizeStats(r *http.Request, req *statsRequest) error {
 	a := actor(r.Context())
 	q := &req.query
@@ -188,8 +185,12 @@ func (s *Server) authorizeStats(r *http.Request, req *statsRequest) error {
 		if a.Anonymous() {
 			return app.Errorf(app.EUNAUTHORIZED, "group and institution statistics need a reporter's token")
 		}
-		if !canReport(a) {
-			return app.Errorf(app.EFORBIDDEN, "group and institution statistics need the reporter role")
+		group := int64(0) // institution-wide
+		if q.Scope == app.ScopeGroup && !req.institution {
+			group = q.ID
+		}
+		if !a.HasRole(app.RoleReporter, group) {
+			return app.Errorf(app.EFORBIDDEN, "these statistics need the reporter role")
 		}
 		if q.Scope == app.ScopeInstitution && req.endpoint != "top" {
 			q.ID = app.InstitutionID

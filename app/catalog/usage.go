@@ -121,7 +121,11 @@ var usageScopes = map[app.UsageScope]usageScope{
 	app.ScopeAuthor: {`JOIN items i ON i.id = d.item_id
 		JOIN versions v ON v.item_id = i.id AND v.version = i.version
 		JOIN json_each(v.metadata, '$.authors') a`, "json_extract(a.value, '$.id')"},
-	app.ScopeGroup:       {"JOIN items i ON i.id = d.item_id", "i.group_id"},
+	// A group counts the items of its subgroups too.
+	app.ScopeGroup: {`JOIN items i ON i.id = d.item_id JOIN (WITH RECURSIVE up(gid, aid) AS (
+			SELECT id, id FROM groups UNION ALL
+			SELECT up.gid, g.parent_id FROM up JOIN groups g ON g.id = up.aid WHERE g.parent_id != 0)
+		SELECT gid, aid FROM up) ga ON ga.gid = i.group_id`, "ga.aid"},
 	app.ScopeInstitution: {"", "1"},
 }
 

@@ -123,6 +123,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/citation/{format}", s.handleCitation)
 	m.HandleFunc("GET /share/{id}/{service}", s.handleShare)
+	m.HandleFunc("GET /admin/reports/counter.csv", s.signedIn(s.handleCounterReport))
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
 	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)

@@ -21,6 +21,8 @@ type Recorder interface {
 type Usage interface {
 	UsageTotal(ctx context.Context, q app.UsageQuery) (app.UsageCount, error)
 	UsageTimeline(ctx context.Context, q app.UsageQuery, granularity string) ([]app.UsagePoint, error)
+	// UsageReport gives monthly per-item counts for the COUNTER report.
+	UsageReport(ctx context.Context, from, to time.Time) ([]app.UsageRow, error)
 }
 
 // itemUsage is the usage block of a landing page.

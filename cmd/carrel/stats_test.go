@@ -176,6 +176,7 @@ func TestUsageStatistics(t *testing.T) {
 			}
 		}
 	})
+	t.Run("CounterReport", func(t *testing.T) { checkCounterReport(t, s, a, b) })
 	t.Run("Access", func(t *testing.T) {
 		priv := fmt.Sprintf("/stats/total/views/article/%d", private)
 		s.do("GET", priv, "", nil).want(t, 404)
@@ -186,6 +187,13 @@ func TestUsageStatistics(t *testing.T) {
 		s.do("GET", "/stats/institution/top/views/article", other, nil).want(t, 403)
 		s.do("GET", "/stats/institution/top/views/article", admin, nil).want(t, 200)
 		s.do("GET", "/stats/elsewhere/total/views/article/1", admin, nil).want(t, 404)
+		reporter := s.account("reporter@example.edu", false)
+		if _, err := s.cli("", "user", "role", "reporter@example.edu", "reporter"); err != nil {
+			t.Fatal(err)
+		}
+		if got := s.total(t, reporter, "/stats/institution/total/views/institution/1"); got != 4 {
+			t.Errorf("institution views for a reporter = %d, want 4", got)
+		}
 	})
 	t.Run("BadInput", func(t *testing.T) {
 		for path, status := range map[string]int{
