@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
+	"io"
 	"time"
 )
 
@@ -15,21 +17,23 @@ import (
 // back to an address once the day's salt is gone. Only the recorder's
 // goroutine uses it.
 type visitorKeys struct {
-	day  string
-	salt []byte
+	day string
+	mac hash.Hash // HMAC-SHA-256 under the day's salt
+	sum []byte
 }
 
 // key returns the visitor key of a client at time at.
 func (v *visitorKeys) key(address, userAgent string, at time.Time) string {
 	day := at.UTC().Format(time.DateOnly)
 	if day != v.day {
-		v.salt = make([]byte, 32)
-		rand.Read(v.salt)
-		v.day = day
+		salt := make([]byte, 32)
+		rand.Read(salt)
+		v.day, v.mac = day, hmac.New(sha256.New, salt)
 	}
-	m := hmac.New(sha256.New, v.salt)
-	m.Write([]byte(address))
-	m.Write([]byte{0})
-	m.Write([]byte(userAgent))
-	return hex.EncodeToString(m.Sum(nil)[:16])
+	v.mac.Reset()
+	io.WriteString(v.mac, address)
+	v.mac.Write([]byte{0})
+	io.WriteString(v.mac, userAgent)
+	v.sum = v.mac.Sum(v.sum[:0])
+	return hex.EncodeToString(v.sum[:16])
 }
