@@ -49,6 +49,8 @@ type Catalog interface {
 	RemoveDraftFile(ctx context.Context, f *app.File) (string, error)
 
 	Ping(ctx context.Context) error
+
+	CollectionCatalog
 }
 
 // Config is the part of Carrel's configuration the API uses.
@@ -68,6 +70,8 @@ type Config struct {
 	// ForwardedHeader names the header a reverse proxy puts the client's
 	// address in (e.g. X-Forwarded-For); empty = the peer address.
 	ForwardedHeader string
+	// Jobs answers /v2/admin/jobs (a Carrel extension); nil hides it.
+	Jobs app.JobBoard
 }
 
 // Server is the API's HTTP handler.
@@ -153,6 +157,11 @@ func (s *Server) routes() {
 	s.handle("GET /v2/account/articles/{id}/files/{fid}", s.authed(s.handleOwnFile))
 	s.handle("POST /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileComplete))
 	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
+
+	s.collectionRoutes()
+
+	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
+	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))
 
 	s.handle("GET /upload/{token}", s.handleUploadInfo)
 	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)

@@ -47,6 +47,8 @@ type Catalog interface {
 	ItemTypes(ctx context.Context) ([]app.ItemType, error)
 	Licenses(ctx context.Context) ([]app.License, error)
 	Categories(ctx context.Context) ([]app.Category, error)
+
+	CollectionCatalog
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -63,6 +65,8 @@ type Config struct {
 	// ForwardedHeader names the header a reverse proxy puts the client's
 	// address in; empty = the peer address.
 	ForwardedHeader string
+	// Jobs shows the scheduled jobs on /admin/jobs; nil hides the page.
+	Jobs app.JobBoard
 }
 
 // Server is the web pages' HTTP handler.
@@ -124,6 +128,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/citation/{format}", s.handleCitation)
 	m.HandleFunc("GET /share/{id}/{service}", s.handleShare)
 	m.HandleFunc("GET /admin/reports/counter.csv", s.signedIn(s.handleCounterReport))
+	m.HandleFunc("GET /collections/{slug}/{id}", s.handleCollection)
+	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
 	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)
@@ -137,6 +143,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/articles/{id}", s.signedIn(s.handleEditForm))
 	m.HandleFunc("POST /account/articles/{id}", s.signedIn(s.handleSave))
 	m.HandleFunc("POST /account/articles/{id}/publish", s.signedIn(s.handlePublish))
+	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
+	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.ENOTFOUND, "There is no page at this address."))

@@ -8,6 +8,7 @@ import (
 	"carrel/app/api"
 	"carrel/app/auth"
 	"carrel/app/catalog"
+	"carrel/app/jobs"
 	"carrel/app/oai"
 	"carrel/app/stats"
 	"carrel/app/web"
@@ -18,7 +19,7 @@ import (
 // buildHandler wires the HTTP packages into one handler: the API and upload
 // service, OAI-PMH, and the web pages for everything else.
 // usage, when not nil, records views, downloads and shares.
-func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, usage *stats.Recorder, log *slog.Logger) (http.Handler, error) {
+func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, sched *jobs.Scheduler, usage *stats.Recorder, log *slog.Logger) (http.Handler, error) {
 	dataDir := cfg.Server.DataDir
 	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"))
 	if err != nil {
@@ -39,9 +40,9 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 
 	apiCfg := api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
 		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher,
-		Usage: cat, Institution: cfg.Stats.Institution, ForwardedHeader: cfg.Stats.ForwardedHeader}
+		Jobs: sched, Usage: cat, Institution: cfg.Stats.Institution, ForwardedHeader: cfg.Stats.ForwardedHeader}
 	webCfg := web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}, Usage: cat, ForwardedHeader: cfg.Stats.ForwardedHeader}
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Jobs: sched, Usage: cat, ForwardedHeader: cfg.Stats.ForwardedHeader}
 	if usage != nil { // a nil *stats.Recorder must not become a non-nil interface
 		apiCfg.Recorder, webCfg.Recorder = usage, usage
 	}

@@ -29,7 +29,14 @@ func startServer(t *testing.T) *testServer { return startServerWith(t, "") }
 // configTOML (none if empty).
 func startServerWith(t *testing.T, configTOML string) *testServer {
 	t.Helper()
-	s, stop := startServerAt(t, t.TempDir(), configTOML)
+	return startServerIn(t, t.TempDir(), configTOML)
+}
+
+// startServerIn runs `carrel serve` on the data directory dir until the
+// test ends.
+func startServerIn(t *testing.T, dir, configTOML string) *testServer {
+	t.Helper()
+	s, stop := startServerAt(t, dir, configTOML)
 	t.Cleanup(stop)
 	return s
 }

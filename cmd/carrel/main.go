@@ -43,7 +43,9 @@ func commands() []command {
 		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin]; carrel user role EMAIL ROLE [--group ID] [--remove]", runUser},
 		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list", runGroup},
 		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
+		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
+		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -1,18 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"carrel/app/catalog"
 )
 
-const statsConfig = "[stats]\nforwarded_header = \"X-Forwarded-For\"\n"
+// statsConfig tells readers apart by X-Forwarded-For and leaves the
+// roll-up to the test.
+const statsConfig = "[stats]\nforwarded_header = \"X-Forwarded-For\"\n[jobs.stats-rollup]\nenabled = false\n"
 
 // hit is one line of a synthetic access log: a client (address and user
 // agent) asking for a path, with extra headers.
@@ -51,17 +49,11 @@ func (s *testServer) replay(t *testing.T, log []hit) {
 	}
 }
 
-// rollUp runs the stats roll-up on the server's catalog, as the
-// stats-rollup job does.
+// rollUp runs the stats-rollup job by hand, as an administrator would.
 func (s *testServer) rollUp(t *testing.T) {
 	t.Helper()
-	db, err := catalog.Open(context.Background(), filepath.Join(s.Data, "catalog.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, _, err := db.RollUpUsage(context.Background()); err != nil {
-		t.Fatal(err)
+	if out, err := s.cli("", "jobs", "run", "stats-rollup"); err != nil {
+		t.Fatalf("carrel jobs run stats-rollup: %v\n%s", err, out)
 	}
 }
 
@@ -215,4 +207,21 @@ func TestUsageStatistics(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestUsageVisibleWithinAMinute lets the scheduled stats-rollup job (here
+// every second instead of every minute) bring a download into the counts.
+func TestUsageVisibleWithinAMinute(t *testing.T) {
+	s := startServerWith(t, "[jobs.stats-rollup]\nschedule = \"@every 1s\"\n")
+	tok := s.account("owner@example.edu", false)
+	item := s.createItem(t, tok, "Tide tables")
+	fileID := s.upload(t, tok, item, "tides.csv", []byte("t,h\n1,2\n"), nil)
+	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", item), tok, nil).want(t, 201)
+	s.do("GET", fmt.Sprintf("/v2/file/download/%d", fileID), "", nil, "User-Agent", firefox).want(t, 200)
+	path := fmt.Sprintf("/stats/total/downloads/article/%d", item)
+	for deadline := time.Now().Add(30 * time.Second); s.total(t, "", path) != 1; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the download was not counted within 30 s")
+		}
+	}
 }
