@@ -22,6 +22,7 @@ type Config struct {
 	Upload  UploadConfig  `toml:"upload"`
 	Log     LogConfig     `toml:"log"`
 	Stats   StatsConfig   `toml:"stats"`
+	Backup  BackupConfig  `toml:"backup"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
 	Jobs map[string]JobConfig `toml:"jobs"`
 }
@@ -85,6 +86,13 @@ type StatsConfig struct {
 	Buffer          int    `toml:"buffer"`
 }
 
+// BackupConfig is the [backup] section: where the backup job and
+// `carrel backup` put copies of the catalog, and how many they keep.
+type BackupConfig struct {
+	Dir  string `toml:"dir"`
+	Keep int    `toml:"keep"`
+}
+
 // LogConfig is the [log] section.
 type LogConfig struct {
 	Level  string `toml:"level"`
@@ -100,6 +108,7 @@ func defaults() Config {
 		Upload:  UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Stats:   StatsConfig{Enabled: true, Institution: "institution", Buffer: 10000},
+		Backup:  BackupConfig{Keep: 14},
 		Jobs:    defaultJobs(),
 	}
 }
@@ -221,6 +230,9 @@ func (c *Config) validate() error {
 	if c.Stats.Institution != "" && (isStatsEndpoint(c.Stats.Institution) || !validInstitution(c.Stats.Institution)) {
 		return fmt.Errorf("config: stats.institution %q must be a short name of letters, digits and '-', and not total, timeline, breakdown or top", c.Stats.Institution)
 	}
+	if c.Backup.Keep < 1 {
+		return errors.New("config: backup.keep must be at least 1")
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -233,6 +245,14 @@ func (c *Config) validate() error {
 		return fmt.Errorf("config: server.base_url %q must start with http:// or https://", c.Server.BaseURL)
 	}
 	return nil
+}
+
+// backupDir is where catalog backups go.
+func (c *Config) backupDir() string {
+	if c.Backup.Dir != "" {
+		return c.Backup.Dir
+	}
+	return filepath.Join(c.Server.DataDir, "backups")
 }
 
 // blobDir is where the local storage backend keeps bytes.

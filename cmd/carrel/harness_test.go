@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -19,6 +20,7 @@ type testServer struct {
 	t    *testing.T
 	URL  string
 	Data string
+	Stop func() // stops the server now (the test's end stops it too)
 }
 
 // startServer runs `carrel serve` and stops it (checking it exits cleanly)
@@ -32,18 +34,8 @@ func startServerWith(t *testing.T, configTOML string) *testServer {
 	return startServerIn(t, t.TempDir(), configTOML)
 }
 
-// startServerIn runs `carrel serve` on the data directory dir until the
-// test ends.
+// startServerIn runs `carrel serve` on the data directory dir.
 func startServerIn(t *testing.T, dir, configTOML string) *testServer {
-	t.Helper()
-	s, stop := startServerAt(t, dir, configTOML)
-	t.Cleanup(stop)
-	return s
-}
-
-// startServerAt runs `carrel serve` on the data directory dir; stop stops
-// it and fails the test unless it exits cleanly.
-func startServerAt(t *testing.T, dir, configTOML string) (s *testServer, stop func()) {
 	t.Helper()
 	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}
 	if configTOML != "" {
@@ -61,18 +53,22 @@ func startServerAt(t *testing.T, dir, configTOML string) (s *testServer, stop fu
 	go func() { done <- run(ctx, e, args) }()
 	select {
 	case addr := <-addrc:
+		var once sync.Once
 		stop := func() {
-			cancel()
-			select {
-			case code := <-done:
-				if code != 0 {
-					t.Errorf("carrel serve exited with %d", code)
+			once.Do(func() {
+				cancel()
+				select {
+				case code := <-done:
+					if code != 0 {
+						t.Errorf("carrel serve exited with %d", code)
+					}
+				case <-time.After(30 * time.Second):
+					t.Error("carrel serve did not stop within 30s")
 				}
-			case <-time.After(30 * time.Second):
-				t.Error("carrel serve did not stop within 30s")
-			}
+			})
 		}
-		return &testServer{t: t, URL: "http://" + addr, Data: dir}, stop
+		t.Cleanup(stop)
+		return &testServer{t: t, URL: "http://" + addr, Data: dir, Stop: stop}
 	case code := <-done:
 		cancel()
 		t.Fatalf("carrel serve exited at start with %d", code)
@@ -80,7 +76,7 @@ func startServerAt(t *testing.T, dir, configTOML string) (s *testServer, stop fu
 		cancel()
 		t.Fatal("carrel serve did not start within 30s")
 	}
-	return nil, nil
+	return nil
 }
 
 // cli runs a carrel command against the server's data directory and

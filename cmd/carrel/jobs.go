@@ -36,6 +36,7 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 		fn            app.JobFunc
 	}{
 		{stats.RollupJobName, "fold new usage events into the daily view, download and share counts", stats.RollupJob(d.cat)},
+		{"backup", "copies the catalog to the backup directory with a manifest; keeps the newest backup.keep", backupJob(d)},
 	}
 	for _, j := range table {
 		jc := d.cfg.Jobs[j.name]
@@ -117,6 +118,11 @@ func runJobs(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	return jobsCommand(ctx, e, cfg, sub, operands)
+}
+
+// jobsCommand runs `carrel jobs SUB OPERANDS...` with a loaded config.
+func jobsCommand(ctx context.Context, e *env, cfg Config, sub string, operands []string) error {
 	log := newLogger(e.stderr, cfg.Log)
 	cat, err := openCatalog(ctx, cfg)
 	if err != nil {

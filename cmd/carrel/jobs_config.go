@@ -16,6 +16,7 @@ import (
 func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
 		stats.RollupJobName: {Schedule: "@every 1m", Enabled: true},
+		"backup":            {Schedule: "15 2 * * *", Enabled: true},
 	}
 }
 

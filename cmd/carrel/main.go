@@ -44,6 +44,8 @@ func commands() []command {
 		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list", runGroup},
 		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
 		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
+		{"backup", "copy the catalog now: carrel backup [--to DIR] (safe while serving)", runBackup},
+		{"restore", "replace the catalog with a backup: carrel restore FILE (with carrel serve stopped)", runRestore},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
 		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},

@@ -71,7 +71,7 @@ func (s *testServer) total(t *testing.T, token, path string) int64 {
 // landing page.
 func TestUsageStatistics(t *testing.T) {
 	dir := t.TempDir()
-	s, stop := startServerAt(t, dir, statsConfig)
+	s := startServerIn(t, dir, statsConfig)
 	owner := s.account("owner@example.edu", false)
 	admin := s.account("admin@example.edu", true)
 	other := s.account("other@example.edu", false)
@@ -113,10 +113,9 @@ func TestUsageStatistics(t *testing.T) {
 			hit{addr, bot, "GET", file, nil, 200}, hit{addr, bot, "GET", fmt.Sprintf("/share/%d/email", a), nil, 303})
 	}
 	s.replay(t, log)
-	stop() // a clean shutdown writes every buffered event
+	s.Stop() // a clean shutdown writes every buffered event
 
-	s, stop = startServerAt(t, dir, statsConfig)
-	t.Cleanup(stop)
+	s = startServerIn(t, dir, statsConfig)
 	s.rollUp(t)
 	want := map[string]int64{
 		fmt.Sprintf("/stats/total/views/article/%d", a):               3,
