@@ -49,49 +49,49 @@ func rfc5987(s string) string {
 
 // downloadable finds a file the caller may download: a file of a public
 // version, or any completed file of an item the caller may edit. The
-// version is that of the public download, 0 when the caller downloads as
-// the item's editor (which is not counted as usage).
-func (s *Server) downloadable(r *http.Request) (*app.File, int, error) {
+// version is that of a public download, 0 when the caller downloads as one
+// who may see the draft (which is not counted as usage).
+func (s *Server) downloadable(r *http.Request) (*app.File, *app.Item, int, error) {
 	fid, err := pathID(r, "fid")
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	f, err := s.cat.File(r.Context(), fid)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	it, err := s.cat.Item(r.Context(), f.ItemID)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
-	if app.CanSeeDraft(actor(r.Context()), it) {
+	if app.CanDownloadDraft(actor(r.Context()), it) {
 		if f.Status != app.FileAvailable {
-			return nil, 0, app.Errorf(app.ECONFLICT, "file %d is not available for download (status %s)", fid, f.Status)
+			return nil, nil, 0, app.Errorf(app.ECONFLICT, "file %d is not available for download (status %s)", fid, f.Status)
 		}
-		return f, 0, nil
+		return f, it, 0, nil
 	}
 	if !app.CanDownloadPublic(actor(r.Context()), it) {
-		return nil, 0, app.Errorf(app.ENOTFOUND, "file %d not found", fid)
+		return nil, nil, 0, app.Errorf(app.ENOTFOUND, "file %d not found", fid)
 	}
 	_, n, err := s.cat.FileInPublicVersion(r.Context(), fid)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	ver, err := s.cat.Version(r.Context(), it.ID, n)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	if ver.Metadata.DownloadDisabled {
-		return nil, 0, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item")
+		return nil, nil, 0, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item")
 	}
-	return f, n, nil
+	return f, it, n, nil
 }
 
 // handleFileDownload serves a file's bytes with ranges, validators and
 // conditional requests (http.ServeContent), sent by the kernel where the
 // blob store is local.
 func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
-	f, version, err := s.downloadable(r)
+	f, it, version, err := s.downloadable(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -110,7 +110,7 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Content-Disposition", contentDisposition("attachment", f.Name))
 	h.Set("ETag", `"`+f.SHA256+`"`)
-	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Cache-Control", cacheControl(it))
 	h.Set("Access-Control-Allow-Origin", "*")
 	if version == 0 || s.cfg.Recorder == nil {
 		http.ServeContent(w, r, "", f.Created, blob)
@@ -152,9 +152,10 @@ func (s *Server) handlePublicZip(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item"))
 		return
 	}
-	if s.cfg.Recorder != nil && r.Method == http.MethodGet && !app.CanEdit(actor(r.Context()), it) {
-		// The archive counts as one download of the version; the
-		// depositor's and administrators' own downloads are not usage.
+	if s.cfg.Recorder != nil && r.Method == http.MethodGet && !app.CanSeeDraft(actor(r.Context()), it) {
+		// The archive counts as one download of the version; downloads by
+		// those who look after the item or hold a private link are not
+		// usage.
 		s.cfg.Recorder.Record(app.UsageEvent{Kind: app.UsageDownload, ItemID: it.ID, Version: ver.Number,
 			Client: app.ClientOf(r, s.cfg.ForwardedHeader)})
 	}
@@ -204,6 +205,7 @@ func (s *Server) writeZip(w http.ResponseWriter, r *http.Request, name string, f
 	userBytesHeaders(h)
 	h.Set("Content-Type", "application/zip")
 	h.Set("Content-Disposition", contentDisposition("attachment", name+".zip"))
+	h.Set("Cache-Control", "private, no-store")
 	h.Set("Access-Control-Allow-Origin", "*")
 	zw := zip.NewWriter(w)
 	for _, f := range chosen {

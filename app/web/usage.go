@@ -32,10 +32,10 @@ type itemUsage struct {
 }
 
 // recordUse counts a view or share of a public version, unless the reader
-// is someone who may edit the item (depositors checking their own page are
-// not readers).
+// may see the item's draft: those who look after it (depositors checking
+// their own page are not readers) and holders of a private link.
 func (s *Server) recordUse(r *http.Request, kind app.UsageKind, it *app.Item, version int) {
-	if s.cfg.Recorder == nil || r.Method != http.MethodGet || app.CanEdit(actor(r.Context()), it) {
+	if s.cfg.Recorder == nil || r.Method != http.MethodGet || app.CanSeeDraft(actor(r.Context()), it) {
 		return
 	}
 	s.cfg.Recorder.Record(app.UsageEvent{Kind: kind, ItemID: it.ID, Version: version,
