@@ -15,8 +15,10 @@ import (
 // without an entry here runs only by hand (carrel jobs run NAME).
 func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
-		stats.RollupJobName: {Schedule: "@every 1m", Enabled: true},
-		"backup":            {Schedule: "15 2 * * *", Enabled: true},
+		stats.RollupJobName:   {Schedule: "@every 1m", Enabled: true},
+		"backup":              {Schedule: "15 2 * * *", Enabled: true},
+		"embargo-lift":        {Schedule: "*/10 * * * *", Enabled: true},
+		"private-link-expiry": {Schedule: "30 3 * * *", Enabled: true},
 	}
 }
 
