@@ -70,6 +70,8 @@ type Config struct {
 	ForwardedHeader string
 	// Jobs shows the scheduled jobs on /admin/jobs; nil hides the page.
 	Jobs app.JobBoard
+	// HRFeed imports HR feeds on /admin/hrfeed; nil hides the page.
+	HRFeed app.HRFeedImporter
 }
 
 // Server is the web pages' HTTP handler.
@@ -148,6 +150,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/articles/{id}", s.signedIn(s.handleEditForm))
 	m.HandleFunc("POST /account/articles/{id}", s.signedIn(s.handleSave))
 	m.HandleFunc("POST /account/articles/{id}/publish", s.signedIn(s.handlePublish))
+	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))
+	m.HandleFunc("GET /admin/hrfeed", s.admin(s.handleHRFeedForm))
+	m.HandleFunc("POST /admin/hrfeed", s.admin(s.handleHRFeedCheck))
+	m.HandleFunc("POST /admin/hrfeed/{id}/apply", s.admin(s.handleHRFeedApply))
 	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
 	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 

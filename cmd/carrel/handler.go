@@ -8,6 +8,7 @@ import (
 	"carrel/app/api"
 	"carrel/app/auth"
 	"carrel/app/catalog"
+	"carrel/app/hrfeed"
 	"carrel/app/jobs"
 	"carrel/app/oai"
 	"carrel/app/stats"
@@ -38,11 +39,12 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 		baseURL = "http://" + cfg.Server.Addr
 	}
 
+	feeds := &hrfeed.Service{Store: cat}
 	apiCfg := api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
 		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher,
-		Jobs: sched, Usage: cat, Institution: cfg.Stats.Institution, ForwardedHeader: cfg.Stats.ForwardedHeader}
+		Jobs: sched, HRFeed: feeds, Usage: cat, Institution: cfg.Stats.Institution, ForwardedHeader: cfg.Stats.ForwardedHeader}
 	webCfg := web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}, Jobs: sched, Usage: cat, ForwardedHeader: cfg.Stats.ForwardedHeader}
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Jobs: sched, HRFeed: feeds, Usage: cat, ForwardedHeader: cfg.Stats.ForwardedHeader}
 	if usage != nil { // a nil *stats.Recorder must not become a non-nil interface
 		apiCfg.Recorder, webCfg.Recorder = usage, usage
 	}
