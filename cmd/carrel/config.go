@@ -23,6 +23,8 @@ type Config struct {
 	Log     LogConfig     `toml:"log"`
 	Stats   StatsConfig   `toml:"stats"`
 	Backup  BackupConfig  `toml:"backup"`
+	// Preservation is where the preservation-export job writes bags.
+	Preservation PreservationConfig `toml:"preservation"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
 	Jobs map[string]JobConfig `toml:"jobs"`
 }
@@ -91,6 +93,12 @@ type StatsConfig struct {
 type BackupConfig struct {
 	Dir  string `toml:"dir"`
 	Keep int    `toml:"keep"`
+}
+
+// PreservationConfig is the [preservation] section.
+type PreservationConfig struct {
+	Target string `toml:"target"`
+	Tar    bool   `toml:"tar"`
 }
 
 // LogConfig is the [log] section.

@@ -37,6 +37,7 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 	}{
 		{stats.RollupJobName, "fold new usage events into the daily view, download and share counts", stats.RollupJob(d.cat)},
 		{"backup", "copies the catalog to the backup directory with a manifest; keeps the newest backup.keep", backupJob(d)},
+		{"preservation-export", "writes a BagIt bag of every newly published version, and records withdrawals", preservationJob(d)},
 		{"embargo-lift", "lifts embargoes whose date has come; the items become public in search and OAI-PMH", embargoLiftJob(d.cat)},
 		{"private-link-expiry", "deletes expired private links (they stop working when they expire) and audits each", privateLinkExpiryJob(d.cat)},
 	}
@@ -87,27 +88,15 @@ const jobsSynopsis = `jobs list | jobs run NAME | jobs runs NAME [--config FILE]
 
 func runJobs(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("jobs", jobsSynopsis)
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseMixed(fs, args)
+	if err != nil {
 		return err
 	}
-	rest := fs.Args()
 	if len(rest) == 0 {
 		fs.Usage()
 		return errors.New("missing subcommand: list, run NAME or runs NAME")
 	}
-	// Flags may follow the subcommand and its operand: carrel jobs run
-	// backup --data DIR.
-	sub, rest := rest[0], rest[1:]
-	var operands []string
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return err
-		}
-		if rest = fs.Args(); len(rest) == 0 {
-			break
-		}
-		operands, rest = append(operands, rest[0]), rest[1:]
-	}
+	sub, operands := rest[0], rest[1:]
 	want := map[string]int{"list": 0, "run": 1, "runs": 1}
 	n, ok := want[sub]
 	if !ok {
