@@ -27,8 +27,10 @@ type fixture struct {
 	t     *testing.T
 	db    *catalog.DB
 	blobs storage.Backend
-	owner int64
-	n     int
+	// blobDir is where the local backend keeps the bytes.
+	blobDir string
+	owner   int64
+	n       int
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -48,7 +50,7 @@ func newFixture(t *testing.T) *fixture {
 	if err := db.CreateAccount(ctx, a, ""); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, db: db, blobs: blobs, owner: a.ID}
+	return &fixture{t: t, db: db, blobs: blobs, blobDir: filepath.Join(dir, "blobs"), owner: a.ID}
 }
 
 // describer stands in for app/formats, which cmd/carrel wires; its tests

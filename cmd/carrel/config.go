@@ -23,6 +23,7 @@ type Config struct {
 	Log     LogConfig     `toml:"log"`
 	Stats   StatsConfig   `toml:"stats"`
 	Backup  BackupConfig  `toml:"backup"`
+	Fixity  FixityConfig  `toml:"fixity"`
 	// Preservation is where the preservation-export job writes bags.
 	Preservation PreservationConfig `toml:"preservation"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
@@ -95,6 +96,12 @@ type BackupConfig struct {
 	Keep int    `toml:"keep"`
 }
 
+// FixityConfig is the [fixity] section: how much the fixity-audit job
+// reads per run.
+type FixityConfig struct {
+	BudgetBytes int64 `toml:"budget_bytes"`
+}
+
 // PreservationConfig is the [preservation] section.
 type PreservationConfig struct {
 	Target string `toml:"target"`
@@ -117,6 +124,7 @@ func defaults() Config {
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Stats:   StatsConfig{Enabled: true, Institution: "institution", Buffer: 10000},
 		Backup:  BackupConfig{Keep: 14},
+		Fixity:  FixityConfig{BudgetBytes: 4 << 30},
 		Jobs:    defaultJobs(),
 	}
 }
@@ -237,6 +245,9 @@ func (c *Config) validate() error {
 	}
 	if c.Stats.Institution != "" && (isStatsEndpoint(c.Stats.Institution) || !validInstitution(c.Stats.Institution)) {
 		return fmt.Errorf("config: stats.institution %q must be a short name of letters, digits and '-', and not total, timeline, breakdown or top", c.Stats.Institution)
+	}
+	if c.Fixity.BudgetBytes < 1 {
+		return errors.New("config: fixity.budget_bytes must be positive")
 	}
 	if c.Backup.Keep < 1 {
 		return errors.New("config: backup.keep must be at least 1")

@@ -37,6 +37,7 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 	}{
 		{stats.RollupJobName, "fold new usage events into the daily view, download and share counts", stats.RollupJob(d.cat)},
 		{"backup", "copies the catalog to the backup directory with a manifest; keeps the newest backup.keep", backupJob(d)},
+		{"fixity-audit", "re-reads stored files (fixity.budget_bytes per run, oldest-checked first) and checks their SHA-256", fixityJob(d)},
 		{"preservation-export", "writes a BagIt bag of every newly published version, and records withdrawals", preservationJob(d)},
 		{"embargo-lift", "lifts embargoes whose date has come; the items become public in search and OAI-PMH", embargoLiftJob(d.cat)},
 		{"private-link-expiry", "deletes expired private links (they stop working when they expire) and audits each", privateLinkExpiryJob(d.cat)},

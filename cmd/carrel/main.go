@@ -41,7 +41,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server and API", runServe},
 		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin]; carrel user role EMAIL ROLE [--group ID] [--remove]", runUser},
-		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list", runGroup},
+		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list; carrel group review ID on|off", runGroup},
 		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
 		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
 		{"hrfeed", "import an HR feed of people: carrel hrfeed import FILE [--dry-run] [--force]", runHRFeed},

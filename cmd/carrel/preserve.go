@@ -107,6 +107,10 @@ func preservationJob(d jobDeps) app.JobFunc {
 	return newExporter(d, d.cfg.preservationDir(), d.cfg.Preservation.Tar).Job()
 }
 
+func fixityJob(d jobDeps) app.JobFunc {
+	return preserve.NewFixityAudit(d.cat, d.blobs, d.cfg.Fixity.BudgetBytes, d.log, time.Now).Job()
+}
+
 func runExport(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("export", "export bag ITEM[/VERSION] [--to DIR] [--tar] [--config FILE] [--data DIR]\n\n"+
 		"Writes a BagIt bag of a published version (the latest if VERSION is not given),\n"+
