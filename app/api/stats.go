@@ -72,7 +72,6 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	ctx, q := r.Context(), req.query
 	switch req.endpoint {
 	case "total":

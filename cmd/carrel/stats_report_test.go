@@ -4,16 +4,14 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 )
 
-// signIn returns a browser client signed in as a new account with a
-// password; admin makes it an administrator.
-func (s *testServer) signIn(t *testing.T, email string, admin bool) *http.Client {
+// newBrowser adds an account with a password (an administrator if admin)
+// and returns a browser signed in as it.
+func (s *testServer) newBrowser(t *testing.T, email string, admin bool) *http.Client {
 	t.Helper()
 	args := []string{"user", "add", "--email", email, "--name", "Web User", "--password-stdin"}
 	if admin {
@@ -22,24 +20,14 @@ func (s *testServer) signIn(t *testing.T, email string, admin bool) *http.Client
 	if _, err := s.cli("a long enough passphrase\n", args...); err != nil {
 		t.Fatal(err)
 	}
-	jar, _ := cookiejar.New(nil)
-	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := browser.PostForm(s.URL+"/login", url.Values{"email": {email}, "password": {"a long enough passphrase"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign-in: status %d", res.StatusCode)
-	}
-	return browser
+	return s.signIn(t, email, "a long enough passphrase")
 }
 
 // checkCounterReport fetches the COUNTER item report as an administrator
 // and checks the rows of the replayed log: item a had 3 readers who viewed
 // it and downloaded from it; item b one reader who viewed it.
 func checkCounterReport(t *testing.T, s *testServer, a, b int64) {
-	browser := s.signIn(t, "librarian@example.edu", true)
+	browser := s.newBrowser(t, "librarian@example.edu", true)
 	res, err := browser.Get(s.URL + "/admin/reports/counter.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +75,7 @@ func checkCounterReport(t *testing.T, s *testServer, a, b int64) {
 	if res := s.do("GET", "/admin/reports/counter.csv?begin=2026-05&end=2026-01", "", nil); res.Status != 200 || !strings.Contains(string(res.Body), "Sign in") {
 		t.Errorf("anonymous report request: status %d, want the sign-in page", res.Status)
 	}
-	reader := s.signIn(t, "reader@example.edu", false)
+	reader := s.newBrowser(t, "reader@example.edu", false)
 	if got := statusOf(t, reader, s.URL+"/admin/reports/counter.csv"); got != 404 {
 		t.Errorf("report for a non-reporter: status %d, want 404", got)
 	}
