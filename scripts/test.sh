@@ -16,6 +16,7 @@ perl -MHTTP::OAI -e 1 2>/dev/null || need_pkgs+=(libhttp-oai-perl) # independent
 command -v gcc >/dev/null || need_pkgs+=(gcc libc6-dev)
 command -v chromium >/dev/null || need_pkgs+=(chromium fonts-liberation) # browser tests, driven by playwright-core
 command -v node >/dev/null || need_pkgs+=(nodejs npm)
+python3 -c 'import smtpd' 2>/dev/null || need_pkgs+=(python3) # the SMTP server notifications are tested against
 if ((${#need_pkgs[@]})); then
   echo "== installing Debian packages: ${need_pkgs[*]}"
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
