@@ -41,11 +41,15 @@ say "building carrel and the benchmark driver into $bin"
 version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
 go build -trimpath -ldflags "-X main.version=$version" -o "$bin/carrel" ./cmd/carrel
 go build -o "$bin/bench-core" ./bench/core
+go build -o "$bin/bench-stats" ./bench/stats
 
 say "core path: upload and download (this takes a few minutes for 1 GiB)"
 "$bin/bench-core" -carrel "$bin/carrel" -nginx "$nginx" -work "$work" -out "$out" \
 	-command "make bench (bash scripts/bench.sh${*:+ $*})" \
 	"$@"
+say "usage statistics: downloads per second with [stats] on and off"
+"$bin/bench-stats" -carrel "$bin/carrel" -work "$work/stats" -out "$out" \
+	-command "make bench (bash scripts/bench.sh)"
 say "wrote $out"
 
 say "web pages: render times with 100,000 seeded items (seeding takes several minutes the first time)"

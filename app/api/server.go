@@ -79,6 +79,16 @@ type Config struct {
 	Publisher    string // the institution, as citations name the publisher
 	// Identifiers names the DOIs and handles reserve_doi and reserve_handle give.
 	Identifiers app.Identifiers
+	// Usage answers /stats; nil = statistics are not served.
+	Usage Usage
+	// Recorder counts downloads; nil = usage is not recorded.
+	Recorder Recorder
+	// Institution is the short name of the /stats/{institution}/...
+	// variants; empty = no institution-prefixed statistics.
+	Institution string
+	// ForwardedHeader names the header a reverse proxy puts the client's
+	// address in (e.g. X-Forwarded-For); empty = the peer address.
+	ForwardedHeader string
 	// Jobs answers /v2/admin/jobs (a Carrel extension); nil hides it.
 	Jobs app.JobBoard
 	// HRFeed imports institution HR feeds; nil answers 403.
@@ -210,6 +220,11 @@ func (s *Server) routes() {
 	s.handle("GET /upload/{token}", s.handleUploadInfo)
 	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)
 	s.handle("DELETE /upload/{token}/{part}", s.handlePartReset)
+
+	// The /stats paths are routed by handleStats; they are listed for
+	// the coverage page.
+	s.patterns = append(s.patterns, statsRoutes...)
+	s.mux.HandleFunc("GET /stats/", s.handleStats)
 }
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {

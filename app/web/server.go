@@ -70,6 +70,13 @@ type Config struct {
 	Publisher string // the institution, cited as publisher
 	// Finder answers /search; nil means a simple filter over the catalog.
 	Finder Finder
+	// Usage gives landing pages their counts and chart; nil = none shown.
+	Usage Usage
+	// Recorder counts views and shares; nil = usage is not recorded.
+	Recorder Recorder
+	// ForwardedHeader names the header a reverse proxy puts the client's
+	// address in; empty = the peer address.
+	ForwardedHeader string
 	// Jobs shows the scheduled jobs on /admin/jobs; nil hides the page.
 	Jobs app.JobBoard
 	// HRFeed imports HR feeds on /admin/hrfeed; nil hides the page.
@@ -144,6 +151,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/linkset", s.handleLinkset)
 	m.HandleFunc("GET /articles/{slug}/{id}/metadata/{format}", s.handleMetadata)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/metadata/{format}", s.handleMetadata)
+	m.HandleFunc("GET /share/{id}/{service}", s.handleShare)
+	m.HandleFunc("GET /admin/reports/counter.csv", s.signedIn(s.handleCounterReport))
 	m.HandleFunc("GET /s/{token}", s.handlePrivateLink)
 	m.HandleFunc("GET /s/{token}/files/{fid}", s.handlePrivateLinkFile)
 	m.HandleFunc("GET /collections/{slug}/{id}", s.handleCollection)

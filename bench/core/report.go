@@ -9,13 +9,12 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"carrel/bench/benchkit"
 )
 
 // Section markers: this benchmark owns only the text between them.
-const (
-	beginMarker = "<!-- bench:core -->"
-	endMarker   = "<!-- /bench:core -->"
-)
+var beginMarker, endMarker = benchkit.Markers("core")
 
 // Targets from the issue that asked for the benchmark.
 const (
@@ -202,41 +201,6 @@ func humanSize(n int64) string {
 	}
 }
 
-// header starts a new BENCHMARKS.md.
-const header = `# Benchmarks
-
-Figures written by ` + "`make bench`" + `. Each benchmark owns one section between its own
-HTML comment markers and replaces only that section; the rest of this file is kept.
-
-`
-
 // writeSection replaces the bench:core section of the file at path (or
 // appends it, creating the file if need be), keeping everything else.
-func writeSection(path, section string) error {
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	text := string(old)
-	if text == "" {
-		text = header
-	}
-	i := strings.Index(text, beginMarker)
-	j := strings.Index(text, endMarker)
-	switch {
-	case i >= 0 && j > i:
-		text = text[:i] + strings.TrimSuffix(section, "\n") + text[j+len(endMarker):]
-	case i >= 0 || j >= 0:
-		return fmt.Errorf("%s: unbalanced %s / %s markers; fix them by hand", path, beginMarker, endMarker)
-	default:
-		if !strings.HasSuffix(text, "\n\n") {
-			text = strings.TrimRight(text, "\n") + "\n\n"
-		}
-		text += section
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
+func writeSection(path, section string) error { return benchkit.WriteSection(path, "core", section) }

@@ -13,6 +13,7 @@ import (
 	"carrel/app/jobs"
 	"carrel/app/metrics"
 	"carrel/app/oai"
+	"carrel/app/stats"
 	"carrel/app/web"
 	"carrel/search"
 	"carrel/storage"
@@ -20,7 +21,8 @@ import (
 
 // buildHandler wires the HTTP packages into one handler: the API and upload
 // service, OAI-PMH, and the web pages for everything else.
-func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, sched *jobs.Scheduler, m *metrics.Metrics, log *slog.Logger) (http.Handler, error) {
+// usage, when not nil, records views, downloads and shares.
+func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, sched *jobs.Scheduler, m *metrics.Metrics, usage *stats.Recorder, log *slog.Logger) (http.Handler, error) {
 	dataDir := cfg.Server.DataDir
 	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"))
 	if err != nil {
@@ -33,13 +35,20 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	publisher, baseURL := cfg.publisher(), cfg.publicBaseURL()
 
 	feeds := &hrfeed.Service{Store: cat}
-	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
+	apiCfg := api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
 		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Identifiers: cfg.identifiers(), Jobs: sched, HRFeed: feeds,
 		OAuthAccessTTL:  time.Duration(cfg.OAuth.AccessTokenSeconds) * time.Second,
-		OAuthRefreshTTL: time.Duration(cfg.OAuth.RefreshTokenSeconds) * time.Second}, cat, blobs, index, sessions, log)
-	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
+		OAuthRefreshTTL: time.Duration(cfg.OAuth.RefreshTokenSeconds) * time.Second,
+		Usage:           cat, Institution: cfg.Stats.Institution, ForwardedHeader: cfg.Stats.ForwardedHeader}
+	webCfg := web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
 		Finder: web.IndexFinder{Index: index, Catalog: cat}, Jobs: sched, HRFeed: feeds,
-		OAuthCodeTTL: time.Duration(cfg.OAuth.CodeSeconds) * time.Second}, cat, blobs, sessions, log)
+		OAuthCodeTTL: time.Duration(cfg.OAuth.CodeSeconds) * time.Second,
+		Usage:        cat, ForwardedHeader: cfg.Stats.ForwardedHeader}
+	if usage != nil { // a nil *stats.Recorder must not become a non-nil interface
+		apiCfg.Recorder, webCfg.Recorder = usage, usage
+	}
+	apiServer := api.New(apiCfg, cat, blobs, index, sessions, log)
+	webServer, err := web.New(webCfg, cat, blobs, sessions, log)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +74,7 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 		protected.ServeHTTP(w, r)
 	})
 	root := http.NewServeMux()
-	for _, p := range []string{"/v2/", "/upload/", "/healthz", "/readyz"} {
+	for _, p := range []string{"/v2/", "/upload/", "/stats/", "/healthz", "/readyz"} {
 		root.Handle(p, apiHandler)
 	}
 	root.Handle("/v2/oai", harvest)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"carrel/app/metrics"
+	"carrel/app/stats"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -58,7 +59,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	sched.OnFinish = m.JobFinished
-	handler, err := buildHandler(cfg, cat, blobs, index, sched, m, log)
+	var usage *stats.Recorder
+	if cfg.Stats.Enabled {
+		if usage, err = openUsage(cfg, cat, log); err != nil {
+			return err
+		}
+	}
+	handler, err := buildHandler(cfg, cat, blobs, index, sched, m, usage, log)
 	if err != nil {
 		return err
 	}
@@ -114,6 +121,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	if usage != nil {
+		// Requests have stopped: write every buffered usage event.
+		if err := usage.Close(sctx); err != nil {
+			return err
+		}
 	}
 	log.Info("stopped cleanly")
 	return nil
