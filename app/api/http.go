@@ -150,11 +150,11 @@ func (s *Server) authenticate(r *http.Request) (app.Actor, error) {
 		return app.Actor{}, nil
 	}
 	if !auth.WellFormedToken(tok) {
-		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "invalid token")
+		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "malformed token: a Carrel token is 64 lower-case hexadecimal characters, sent as 'Authorization: token <token>'")
 	}
 	acct, err := s.cat.AccountByTokenHash(r.Context(), auth.HashToken(tok))
 	if app.ErrorCode(err) == app.ENOTFOUND {
-		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "invalid token")
+		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "unknown token: it was revoked, its account is deactivated, or it was never issued")
 	} else if err != nil {
 		return app.Actor{}, err
 	}

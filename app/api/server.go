@@ -47,6 +47,7 @@ type Catalog interface {
 	RemoveDraftFile(ctx context.Context, f *app.File) (string, error)
 
 	Ping(ctx context.Context) error
+	SigninCatalog
 }
 
 // Config is the part of Carrel's configuration the API uses.
@@ -56,6 +57,9 @@ type Config struct {
 	DefaultQuota int64  // bytes per account when the account sets none; 0 = unlimited
 	MaxBodyBytes int64  // JSON request bodies
 	Publisher    string // the institution, as citations name the publisher
+	// AddressHeader names the header a reverse proxy puts the client's
+	// address in, for the audit log; empty means the connection's address.
+	AddressHeader string
 }
 
 // Server is the API's HTTP handler.
@@ -145,6 +149,7 @@ func (s *Server) routes() {
 	s.handle("GET /upload/{token}", s.handleUploadInfo)
 	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)
 	s.handle("DELETE /upload/{token}/{part}", s.handlePartReset)
+	s.signinRoutes()
 
 	s.mux.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))

@@ -41,6 +41,8 @@ type Catalog interface {
 	Account(ctx context.Context, id int64) (*app.Account, error)
 	AccountByEmail(ctx context.Context, email string) (*app.Account, error)
 	PasswordHash(ctx context.Context, accountID int64) (string, error)
+	auth.LoginStore
+	TokenCatalog
 
 	ItemTypes(ctx context.Context) ([]app.ItemType, error)
 	Licenses(ctx context.Context) ([]app.License, error)
@@ -54,6 +56,12 @@ type Config struct {
 	Publisher string // the institution, cited as publisher
 	// Finder answers /search; nil means a simple filter over the catalog.
 	Finder Finder
+	// Login checks passwords; nil means Carrel's own accounts only, with
+	// the default throttle.
+	Login *auth.Login
+	// AddressHeader names the header a reverse proxy puts the client's
+	// address in; empty means the connection's address.
+	AddressHeader string
 }
 
 // Server is the web pages' HTTP handler.
@@ -69,9 +77,7 @@ type Server struct {
 	finder   Finder
 	policy   *bluemonday.Policy
 	vc       vocabCache
-	// dummyHash is checked when an unknown email signs in, so that a
-	// failed sign-in takes as long whether or not the account exists.
-	dummyHash string
+	login     *auth.Login
 }
 
 // New returns a Server; it fails only if the embedded templates or assets
@@ -86,8 +92,10 @@ func New(cfg Config, cat Catalog, blobs storage.Backend, sessions *auth.Sessions
 		s.finder = CatalogFinder{Catalog: cat}
 	}
 	var err error
-	if s.dummyHash, err = auth.HashPassword(auth.RandomID(16)); err != nil {
-		return nil, err
+	if s.login = cfg.Login; s.login == nil {
+		if s.login, err = auth.NewLogin(cat, true, nil, auth.DefaultThrottle(), log); err != nil {
+			return nil, err
+		}
 	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
@@ -126,6 +134,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/articles/{id}", s.signedIn(s.handleEditForm))
 	m.HandleFunc("POST /account/articles/{id}", s.signedIn(s.handleSave))
 	m.HandleFunc("POST /account/articles/{id}/publish", s.signedIn(s.handlePublish))
+	m.HandleFunc("GET /account/tokens", s.signedIn(s.handleTokens))
+	m.HandleFunc("POST /account/tokens", s.signedIn(s.handleTokenCreate))
+	m.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.handleTokenRevoke))
 
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.ENOTFOUND, "There is no page at this address."))

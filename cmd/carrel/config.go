@@ -21,6 +21,7 @@ type Config struct {
 	Storage StorageConfig `toml:"storage"`
 	Upload  UploadConfig  `toml:"upload"`
 	Log     LogConfig     `toml:"log"`
+	Auth    AuthConfig    `toml:"auth"`
 }
 
 // SiteConfig is the [site] section: how the repository names itself.
@@ -80,6 +81,7 @@ func defaults() Config {
 		Storage: StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
 		Upload:  UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
 		Log:     LogConfig{Level: "info", Format: "text"},
+		Auth:    defaultAuth(),
 	}
 }
 
@@ -201,7 +203,7 @@ func (c *Config) validate() error {
 	if c.Server.BaseURL != "" && !strings.HasPrefix(c.Server.BaseURL, "http://") && !strings.HasPrefix(c.Server.BaseURL, "https://") {
 		return fmt.Errorf("config: server.base_url %q must start with http:// or https://", c.Server.BaseURL)
 	}
-	return nil
+	return c.Auth.validate()
 }
 
 // blobDir is where the local storage backend keeps bytes.

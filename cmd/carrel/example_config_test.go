@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // TestExampleConfig keeps config.example.toml loadable and equal to the
 // embedded defaults, so the documentation cannot drift from the code.
@@ -9,7 +12,7 @@ func TestExampleConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := defaults(); got != want {
+	if want := defaults(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("config.example.toml differs from the defaults:\n got %+v\nwant %+v", got, want)
 	}
 }

@@ -18,7 +18,11 @@ import (
 // service, OAI-PMH, and the web pages for everything else.
 func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, log *slog.Logger) (http.Handler, error) {
 	dataDir := cfg.Server.DataDir
-	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"))
+	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"), cat)
+	if err != nil {
+		return nil, err
+	}
+	login, err := auth.NewLogin(cat, cfg.Auth.Local.Enabled, nil, cfg.Auth.Local.throttle(), log)
 	if err != nil {
 		return nil, err
 	}
@@ -36,9 +40,9 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	}
 
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher}, cat, blobs, index, sessions, log)
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, AddressHeader: cfg.Auth.AddressHeader}, cat, blobs, index, sessions, log)
 	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}}, cat, blobs, sessions, log)
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, AddressHeader: cfg.Auth.AddressHeader}, cat, blobs, sessions, log)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -19,6 +20,8 @@ type testServer struct {
 	t    *testing.T
 	URL  string
 	Data string
+	// Stop stops the server, as SIGTERM would; the test's end also does.
+	Stop func()
 }
 
 // startServer runs `carrel serve` and stops it (checking it exits cleanly)
@@ -29,7 +32,13 @@ func startServer(t *testing.T) *testServer { return startServerWith(t, "") }
 // configTOML (none if empty).
 func startServerWith(t *testing.T, configTOML string) *testServer {
 	t.Helper()
-	dir := t.TempDir()
+	return startServerIn(t, t.TempDir(), configTOML)
+}
+
+// startServerIn runs `carrel serve` on the data directory dir, so that a
+// test can restart a server on the same state.
+func startServerIn(t *testing.T, dir, configTOML string) *testServer {
+	t.Helper()
 	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}
 	if configTOML != "" {
 		f := filepath.Join(t.TempDir(), "carrel.toml")
@@ -46,18 +55,22 @@ func startServerWith(t *testing.T, configTOML string) *testServer {
 	go func() { done <- run(ctx, e, args) }()
 	select {
 	case addr := <-addrc:
-		t.Cleanup(func() {
-			cancel()
-			select {
-			case code := <-done:
-				if code != 0 {
-					t.Errorf("carrel serve exited with %d", code)
+		var once sync.Once
+		stop := func() {
+			once.Do(func() {
+				cancel()
+				select {
+				case code := <-done:
+					if code != 0 {
+						t.Errorf("carrel serve exited with %d", code)
+					}
+				case <-time.After(30 * time.Second):
+					t.Error("carrel serve did not stop within 30s")
 				}
-			case <-time.After(30 * time.Second):
-				t.Error("carrel serve did not stop within 30s")
-			}
-		})
-		return &testServer{t: t, URL: "http://" + addr, Data: dir}
+			})
+		}
+		t.Cleanup(stop)
+		return &testServer{t: t, URL: "http://" + addr, Data: dir, Stop: stop}
 	case code := <-done:
 		cancel()
 		t.Fatalf("carrel serve exited at start with %d", code)

@@ -40,8 +40,9 @@ type env struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server and API", runServe},
-		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin]", runUser},
-		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
+		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin] | deactivate EMAIL | activate EMAIL", runUser},
+		{"token", "manage API tokens: carrel token create --email E --name N | list EMAIL | revoke ID", runToken},
+		{"keys", "rotate the session key: carrel keys rotate (old key accepted for 12h)", runKeys},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
 		{"version", "print the version", runVersion},
 	}
