@@ -32,3 +32,20 @@ func CanDownloadPublic(_ Actor, it *Item) bool { return it.IsPublic() }
 // CanWithdraw reports whether the actor may withdraw a published item.
 // Withdrawal is a curatorial decision, so it is the administrators'.
 func CanWithdraw(a Actor, _ *Item) bool { return a.Admin }
+
+// CanDepositIn reports whether the actor may place an item in a group:
+// none (0), the group of its own account (home), or a group where it holds
+// the depositor or group administrator role.
+func CanDepositIn(a Actor, home, groupID int64) bool {
+	if a.Anonymous() {
+		return false
+	}
+	return groupID == 0 || groupID == home || a.HasRole(RoleDepositor, groupID) || a.HasRole(RoleGroupAdmin, groupID)
+}
+
+// CanManageGroup reports whether the actor may change a group, its people
+// and their roles: administrators, and group administrators of it or of a
+// group above it.
+func CanManageGroup(a Actor, groupID int64) bool {
+	return a.Admin || (groupID != 0 && a.HasRole(RoleGroupAdmin, groupID))
+}

@@ -63,10 +63,67 @@ type Token struct {
 	LastUsed  time.Time
 }
 
-// Actor is who is making a request. The zero Actor is anonymous.
+// Actor is who is making a request. The zero Actor is anonymous. Grants
+// are the account's roles, loaded once per request, so that the access
+// policy decides without further lookups.
 type Actor struct {
 	AccountID int64
 	Admin     bool
+	Grants    []RoleGrant
+}
+
+// NewActor is the actor for an account with its role grants. An
+// institution-wide administrator role makes the actor an administrator.
+func NewActor(a *Account, grants []RoleGrant) Actor {
+	act := Actor{AccountID: a.ID, Admin: a.Admin, Grants: grants}
+	for _, g := range grants {
+		if g.Role == RoleAdministrator {
+			act.Admin = true
+		}
+	}
+	return act
+}
+
+// HasRole reports whether the actor holds the role on the group, directly,
+// through an ancestor group, or institution-wide. Administrators hold every
+// role everywhere.
+func (a Actor) HasRole(r Role, groupID int64) bool {
+	if a.Admin {
+		return true
+	}
+	for _, g := range a.Grants {
+		if g.Role == r && g.covers(groupID) {
+			return true
+		}
+	}
+	return false
+}
+
+// GroupsWith returns the groups on which the actor holds any of the roles;
+// all is true when one of them is held institution-wide (or the actor is an
+// administrator), and the list is then empty.
+func (a Actor) GroupsWith(roles ...Role) (groups []int64, all bool) {
+	if a.Admin {
+		return nil, true
+	}
+	seen := map[int64]bool{}
+	for _, g := range a.Grants {
+		for _, r := range roles {
+			if g.Role != r {
+				continue
+			}
+			if g.GroupID == 0 {
+				return nil, true
+			}
+			for _, id := range g.Covers {
+				if !seen[id] {
+					seen[id] = true
+					groups = append(groups, id)
+				}
+			}
+		}
+	}
+	return groups, false
 }
 
 // Anonymous reports whether nobody is signed in.

@@ -132,8 +132,8 @@ type draftPart struct {
 }
 
 // editDraft loads the caller's draft, decodes the body (for POST and PUT),
-// lets change edit the metadata, and stores it. POST answers 201 with the
-// item's location, PUT 205, DELETE 204, as Figshare does.
+// lets change edit the metadata, and stores it. POST and PUT answer 205
+// with the item's location, DELETE 204, as Figshare's document specifies.
 func (s *Server) editDraft(w http.ResponseWriter, r *http.Request, change func(*app.Metadata, *draftPart) error) {
 	it, err := s.ownItem(r)
 	if err != nil {
@@ -159,10 +159,7 @@ func (s *Server) editDraft(w http.ResponseWriter, r *http.Request, change func(*
 	}
 	loc := fmt.Sprintf("%s/v2/account/articles/%d", s.base(r), it.ID)
 	switch r.Method {
-	case http.MethodPost:
-		w.Header().Set("Location", loc)
-		s.writeJSON(w, http.StatusCreated, map[string]string{"location": loc})
-	case http.MethodPut:
+	case http.MethodPost, http.MethodPut:
 		w.Header().Set("Location", loc)
 		s.writeJSON(w, http.StatusResetContent, map[string]any{"location": loc, "warnings": []string{}})
 	default:

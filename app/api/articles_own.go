@@ -81,6 +81,10 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	if in.GroupID != nil {
 		group = *in.GroupID
 	}
+	if !app.CanDepositIn(me, acct.GroupID, group) {
+		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "group_id %d is not a group you may deposit in", group))
+		return
+	}
 	it, err := s.cat.CreateItem(r.Context(), me.AccountID, group, md)
 	if err != nil {
 		s.fail(w, r, err)

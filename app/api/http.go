@@ -145,7 +145,7 @@ func (s *Server) authenticate(r *http.Request) (app.Actor, error) {
 		if err != nil || !acct.Active {
 			return app.Actor{}, nil // a stale session is anonymous, not an error
 		}
-		return app.Actor{AccountID: acct.ID, Admin: acct.Admin}, nil
+		return s.cat.Actor(r.Context(), acct)
 	} else {
 		return app.Actor{}, nil
 	}
@@ -158,7 +158,7 @@ func (s *Server) authenticate(r *http.Request) (app.Actor, error) {
 	} else if err != nil {
 		return app.Actor{}, err
 	}
-	return app.Actor{AccountID: acct.ID, Admin: acct.Admin}, nil
+	return s.cat.Actor(r.Context(), acct)
 }
 
 // sessionAccount returns the account a browser session cookie names.

@@ -76,6 +76,13 @@ type articleComplete struct {
 	CurationStatus   string                `json:"curation_status,omitempty"`
 }
 
+// articleWithProject is Figshare's ArticleWithProject, the form search
+// results take; Carrel items belong to no project until projects exist.
+type articleWithProject struct {
+	article
+	ProjectID int64 `json:"project_id"`
+}
+
 type licenseJSON struct {
 	Value int    `json:"value"`
 	Name  string `json:"name"`
@@ -104,23 +111,23 @@ type customFieldJSON struct {
 // fileJSON is Figshare's PrivateFile; public responses omit the upload
 // fields.
 type fileJSON struct {
-	ID              int64  `json:"id"`
-	Name            string `json:"name"`
-	Size            int64  `json:"size"`
-	IsLinkOnly      bool   `json:"is_link_only"`
-	DownloadURL     string `json:"download_url"`
-	SuppliedMD5     string `json:"supplied_md5"`
-	ComputedMD5     string `json:"computed_md5"`
-	MimeType        string `json:"mimetype,omitempty"`
-	ViewerType      string `json:"viewer_type,omitempty"`
-	PreviewState    string `json:"preview_state,omitempty"`
-	UploadURL       string `json:"upload_url,omitempty"`
-	UploadToken     string `json:"upload_token,omitempty"`
-	Status          string `json:"status,omitempty"`
-	AttachedPublic  *bool  `json:"is_attached_to_public_version,omitempty"`
-	SHA256          string `json:"sha256,omitempty"`
-	FolderPath      string `json:"folder_path,omitempty"`
-	VerificationErr string `json:"error,omitempty"`
+	ID              int64   `json:"id"`
+	Name            string  `json:"name"`
+	Size            int64   `json:"size"`
+	IsLinkOnly      bool    `json:"is_link_only"`
+	DownloadURL     string  `json:"download_url"`
+	SuppliedMD5     string  `json:"supplied_md5"`
+	ComputedMD5     string  `json:"computed_md5"`
+	MimeType        string  `json:"mimetype,omitempty"`
+	ViewerType      *string `json:"viewer_type,omitempty"`
+	PreviewState    *string `json:"preview_state,omitempty"`
+	UploadURL       string  `json:"upload_url,omitempty"`
+	UploadToken     string  `json:"upload_token,omitempty"`
+	Status          string  `json:"status,omitempty"`
+	AttachedPublic  *bool   `json:"is_attached_to_public_version,omitempty"`
+	SHA256          string  `json:"sha256,omitempty"`
+	FolderPath      string  `json:"folder_path,omitempty"`
+	VerificationErr string  `json:"error,omitempty"`
 }
 
 // base returns the site's public URL without a trailing slash.
@@ -211,6 +218,9 @@ func (s *Server) completeArticle(r *http.Request, v *vocabulary, it *app.Item, v
 			Settings: map[string]any{}, Order: i + 1})
 	}
 	a.EmbargoOptions = []any{}
+	if a.EmbargoType == "" {
+		a.EmbargoType = "file" // Figshare's value for an item without an embargo; the schema allows only article|file
+	}
 	if it.Status == app.StatusWithdrawn {
 		// A tombstone: the record stays citable, the files are gone.
 		a.Status, a.IsWithdrawn, a.WithdrawReason = "withdrawn", true, it.WithdrawReason
@@ -246,7 +256,8 @@ func (s *Server) publicFile(r *http.Request, f *app.File) fileJSON {
 // fields and status.
 func (s *Server) privateFile(r *http.Request, f *app.File, attached bool) fileJSON {
 	j := s.publicFile(r, f)
-	j.ViewerType, j.PreviewState = "", "preview not available"
+	viewer, preview := "", "preview not available"
+	j.ViewerType, j.PreviewState = &viewer, &preview
 	j.UploadURL = fmt.Sprintf("%s/upload/%s", s.base(r), f.UploadToken)
 	j.UploadToken, j.Status, j.AttachedPublic = f.UploadToken, string(f.Status), &attached
 	j.SHA256, j.VerificationErr = f.SHA256, f.Error

@@ -137,7 +137,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 		s.fail(w, r, err)
 		return
 	}
-	out := make([]article, 0, len(res.Hits))
+	out := make([]articleWithProject, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		it, err := s.cat.Item(r.Context(), h.ItemID)
 		if app.ErrorCode(err) == app.ENOTFOUND {
@@ -148,7 +148,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 		}
 		if scope == search.ScopeOwn {
 			if app.CanSeeDraft(q.Viewer, it) {
-				out = append(out, s.shortArticle(r, v, it, &it.Draft, it.Published))
+				out = append(out, articleWithProject{article: s.shortArticle(r, v, it, &it.Draft, it.Published)})
 			}
 			continue
 		}
@@ -160,7 +160,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 			s.fail(w, r, err)
 			return
 		}
-		out = append(out, s.shortArticle(r, v, it, &ver.Metadata, ver.Published))
+		out = append(out, articleWithProject{article: s.shortArticle(r, v, it, &ver.Metadata, ver.Published)})
 	}
 	if scope == search.ScopePublic {
 		w.Header().Set("Access-Control-Allow-Origin", "*")

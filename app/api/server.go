@@ -19,6 +19,8 @@ import (
 type Catalog interface {
 	AccountByTokenHash(ctx context.Context, hash string) (*app.Account, error)
 	Account(ctx context.Context, id int64) (*app.Account, error)
+	// Actor loads an account's roles into the actor the policy decides for.
+	Actor(ctx context.Context, a *app.Account) (app.Actor, error)
 
 	ItemTypes(ctx context.Context) ([]app.ItemType, error)
 	Licenses(ctx context.Context) ([]app.License, error)

@@ -95,7 +95,20 @@ func (s *Server) handleCategories(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, nonNil(v.lists.categories))
+	parents := map[int64]bool{}
+	for _, c := range v.lists.categories {
+		parents[c.ParentID] = true
+	}
+	type categoryList struct {
+		app.Category
+		HasChildren  bool `json:"has_children"`
+		IsSelectable bool `json:"is_selectable"`
+	}
+	out := make([]categoryList, 0, len(v.lists.categories))
+	for _, c := range v.lists.categories {
+		out = append(out, categoryList{Category: c, HasChildren: parents[c.ID], IsSelectable: true})
+	}
+	s.writeJSON(w, http.StatusOK, out)
 }
 
 // nonNil makes an empty list encode as [] rather than null.

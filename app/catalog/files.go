@@ -41,7 +41,7 @@ func (db *DB) files(ctx context.Context, q string, args ...any) ([]app.File, err
 // CreateFile registers a new file in an item's draft. The storage key and
 // upload token must be fresh random values chosen by the caller. quota is
 // the owner's limit in bytes (0 for none); ETOOLARGE if the file would
-// exceed it. ECONFLICT if the draft already has a file with that path.
+// exceed it or the quota of the item's group or of any group above it. ECONFLICT if the draft already has a file with that path.
 func (db *DB) CreateFile(ctx context.Context, f *app.File, quota int64) error {
 	f.Created = db.now()
 	f.Status = app.FileCreated
@@ -71,6 +71,9 @@ func (db *DB) CreateFile(ctx context.Context, f *app.File, quota int64) error {
 			if used+f.Size > quota {
 				return app.Errorf(app.ETOOLARGE, "this file would exceed your storage quota (%d of %d bytes used)", used, quota)
 			}
+		}
+		if err := checkGroupQuotas(ctx, tx, f.ItemID, f.Size); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO files (item_id, name, folder, size, supplied_md5, mime, status, storage_key,
 			upload_token, upload_id, part_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -38,6 +38,9 @@ func (db *DB) CreateItem(ctx context.Context, accountID, groupID int64, md app.M
 		if err := checkMetadata(ctx, tx, &md); err != nil {
 			return err
 		}
+		if err := groupExists(ctx, tx, groupID); err != nil {
+			return err
+		}
 		body, err := json.Marshal(md)
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package oai
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -74,6 +75,11 @@ func newHarness(t *testing.T, pageSize int) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	for i := 1; i <= 9; i++ { // groups 1-9, which items are deposited in
+		if err := db.CreateGroup(context.Background(), &app.Group{Name: fmt.Sprintf("Group %d", i)}, app.AuditEntry{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	clock := &testClock{now: time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)}
 	db.SetClock(clock.tick)
 	acct := &app.Account{Email: "depositor@example.edu", FirstName: "Ada", LastName: "Lovelace"}

@@ -39,6 +39,8 @@ type Catalog interface {
 	Publish(ctx context.Context, id int64) (*app.Version, error)
 
 	Account(ctx context.Context, id int64) (*app.Account, error)
+	// Actor loads an account's roles into the actor the policy decides for.
+	Actor(ctx context.Context, a *app.Account) (app.Actor, error)
 	AccountByEmail(ctx context.Context, email string) (*app.Account, error)
 	PasswordHash(ctx context.Context, accountID int64) (string, error)
 	auth.LoginStore
@@ -148,6 +150,7 @@ type ctxKey int
 const (
 	ctxRequestID ctxKey = iota
 	ctxAccount
+	ctxActor
 )
 
 func requestID(ctx context.Context) string {
@@ -163,10 +166,8 @@ func account(ctx context.Context) *app.Account {
 
 // actor returns who is making the request, anonymous if nobody signed in.
 func actor(ctx context.Context) app.Actor {
-	if a := account(ctx); a != nil {
-		return app.Actor{AccountID: a.ID, Admin: a.Admin}
-	}
-	return app.Actor{}
+	a, _ := ctx.Value(ctxActor).(app.Actor)
+	return a
 }
 
 // withRequest assigns a request id, resolves the session to an active
@@ -180,7 +181,9 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), ctxRequestID, id)
 		if aid, ok := s.sessions.AccountID(r); ok {
 			if acct, err := s.cat.Account(ctx, aid); err == nil && acct.Active {
-				ctx = context.WithValue(ctx, ctxAccount, acct)
+				if act, err := s.cat.Actor(ctx, acct); err == nil {
+					ctx = context.WithValue(context.WithValue(ctx, ctxAccount, acct), ctxActor, act)
+				}
 			}
 		}
 		h := w.Header()

@@ -27,8 +27,8 @@ func TestCLI(t *testing.T) {
 		}
 		for _, c := range commands() {
 			args := []string{c.name, "--help"}
-			if c.name == "user" || c.name == "token" {
-				args = []string{c.name, map[string]string{"user": "add", "token": "create"}[c.name], "--help"}
+			if sub, ok := map[string]string{"user": "add", "token": "create", "group": "add"}[c.name]; ok {
+				args = []string{c.name, sub, "--help"}
 			}
 			code, _, errOut := runCLI(t, "", args...)
 			if code != 0 || !strings.Contains(errOut, "--config") {

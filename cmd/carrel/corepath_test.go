@@ -23,6 +23,15 @@ import (
 // order, if set, is the order to send parts in (1-based numbers).
 func (s *testServer) upload(t *testing.T, token string, item int64, name string, data []byte, order []int) int64 {
 	t.Helper()
+	id := s.uploadParts(t, token, item, name, data, order)
+	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/files/%d", item, id), token, nil).want(t, 202)
+	return id
+}
+
+// uploadParts starts an upload and sends every part, leaving the file to
+// be completed.
+func (s *testServer) uploadParts(t *testing.T, token string, item int64, name string, data []byte, order []int) int64 {
+	t.Helper()
 	sum := md5.Sum(data)
 	var loc struct{ Location string }
 	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/files", item), token,
@@ -45,7 +54,6 @@ func (s *testServer) upload(t *testing.T, token string, item int64, name string,
 		p := info.Parts[n-1]
 		s.do("PUT", fmt.Sprintf("%s/%d", file.UploadURL, n), "", data[p.StartOffset:p.EndOffset+1]).want(t, 200)
 	}
-	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/files/%d", item, file.ID), token, nil).want(t, 202)
 	return file.ID
 }
 

@@ -60,7 +60,7 @@ func TestAuthorsAndCategories(t *testing.T) {
 	if len(authors) != 2 {
 		t.Fatalf("authors: %+v", authors)
 	}
-	s.do("POST", p+"/authors", tok, map[string]any{"authors": []map[string]string{{"name": "Grace Hopper"}}}).want(t, 201)
+	s.do("POST", p+"/authors", tok, map[string]any{"authors": []map[string]string{{"name": "Grace Hopper"}}}).want(t, 205)
 	s.do("GET", p+"/authors", tok, nil).want(t, 200).JSON(t, &authors)
 	if len(authors) != 3 || authors[2].FullName != "Grace Hopper" {
 		t.Fatalf("after add: %+v", authors)
@@ -76,7 +76,7 @@ func TestAuthorsAndCategories(t *testing.T) {
 
 	var cats []struct{ ID int64 }
 	s.do("PUT", p+"/categories", tok, map[string]any{"categories": []int{3001, 3002}}).want(t, 205)
-	s.do("POST", p+"/categories", tok, map[string]any{"categories": []int{4611}}).want(t, 201)
+	s.do("POST", p+"/categories", tok, map[string]any{"categories": []int{4611}}).want(t, 205)
 	s.do("POST", p+"/categories", tok, map[string]any{"categories": []int{7}}).want(t, 422)
 	s.do("DELETE", p+"/categories/3002", tok, nil).want(t, 204)
 	s.do("GET", p+"/categories", tok, nil).want(t, 200).JSON(t, &cats)

@@ -15,8 +15,13 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && (args[0] == "deactivate" || args[0] == "activate") {
 		return runUserActive(ctx, e, args[0], args[1:])
 	}
+	if len(args) > 0 && args[0] == "role" {
+		return runUserRole(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprintln(e.stderr, "Usage: carrel user add --email E --name N [--admin] [--password-stdin]\n       carrel user deactivate|activate EMAIL")
+		fmt.Fprintln(e.stderr, "Usage: carrel user add --email E --name N [--admin] [--password-stdin]")
+		fmt.Fprintln(e.stderr, "       carrel user role EMAIL ROLE [--group ID] [--remove]")
+		fmt.Fprintln(e.stderr, "       carrel user deactivate|activate EMAIL")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
