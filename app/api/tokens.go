@@ -114,7 +114,7 @@ func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		IsActive *bool `json:"is_active"`
+		IsActive *bool  `json:"is_active"`
 		GroupID  *int64 `json:"group_id"`
 	}
 	if err := s.decode(w, r, &in); err != nil {

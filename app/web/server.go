@@ -79,7 +79,7 @@ type Server struct {
 	finder   Finder
 	policy   *bluemonday.Policy
 	vc       vocabCache
-	login     *auth.Login
+	login    *auth.Login
 }
 
 // New returns a Server; it fails only if the embedded templates or assets
