@@ -25,8 +25,8 @@ type Indexer struct {
 // report is told of updates that fail after a commit (the next change or
 // the next start retries them).
 func (db *DB) AttachIndex(ctx context.Context, ix *search.Index, report func(error)) (*Indexer, error) {
-	in := &Indexer{db: db, ix: ix}
-	if err := in.CatchUp(ctx); err != nil {
+	in, err := db.NewIndexer(ctx, ix)
+	if err != nil {
 		return nil, err
 	}
 	db.OnChange(func(ctx context.Context, _ int64, _ []int64) {
@@ -36,6 +36,17 @@ func (db *DB) AttachIndex(ctx context.Context, ix *search.Index, report func(err
 			report(err)
 		}
 	})
+	return in, nil
+}
+
+// NewIndexer brings ix up to date with the catalog; the caller then keeps
+// it so by calling CatchUp, for bulk loads that index in the background
+// while the next batch is written.
+func (db *DB) NewIndexer(ctx context.Context, ix *search.Index) (*Indexer, error) {
+	in := &Indexer{db: db, ix: ix}
+	if err := in.CatchUp(ctx); err != nil {
+		return nil, err
+	}
 	return in, nil
 }
 
