@@ -38,7 +38,36 @@ type JobRun struct {
 	Trigger  string // "schedule" or "manual"
 	Started  time.Time
 	Finished time.Time // zero while running
-	Outcome  string    // "running", "ok" or "failed"
+	Outcome  string    // JobRunning, JobOK, JobFailed or JobSkipped
 	Error    string
 	Report   JobReport
+}
+
+// Outcomes of a job run.
+const (
+	JobRunning = "running"
+	JobOK      = "ok"
+	JobFailed  = "failed"
+	// JobSkipped records a scheduled run that did not start because the
+	// previous run of the same job was still going.
+	JobSkipped = "skipped"
+)
+
+// JobStatus describes one registered job for the administrators: what it
+// does, when it runs, and how its last run went.
+type JobStatus struct {
+	Name     string
+	Summary  string
+	Schedule string    // a cron expression or descriptor ("@daily"); empty when unscheduled
+	Enabled  bool      // false: runs only when started by hand
+	Next     time.Time // zero when not scheduled in this process
+	Last     *JobRun   // nil before the first run
+}
+
+// JobBoard shows the scheduled jobs and their runs to administrators; the
+// scheduler implements it for the HTTP packages.
+type JobBoard interface {
+	Status(ctx context.Context) ([]JobStatus, error)
+	// Runs lists a job's runs, newest first; ENOTFOUND for an unknown job.
+	Runs(ctx context.Context, name string, limit int) ([]JobRun, error)
 }

@@ -62,6 +62,8 @@ type Config struct {
 	// AddressHeader names the header a reverse proxy puts the client's
 	// address in, for the audit log; empty means the connection's address.
 	AddressHeader string
+	// Jobs answers /v2/admin/jobs (a Carrel extension); nil hides it.
+	Jobs app.JobBoard
 }
 
 // Server is the API's HTTP handler.
@@ -147,6 +149,9 @@ func (s *Server) routes() {
 	s.handle("GET /v2/account/articles/{id}/files/{fid}", s.authed(s.handleOwnFile))
 	s.handle("POST /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileComplete))
 	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
+
+	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
+	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))
 
 	s.handle("GET /upload/{token}", s.handleUploadInfo)
 	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)

@@ -58,6 +58,12 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"add":      func(a, b int) int { return a + b },
 		"query":    url.QueryEscape,
 		"fieldOf":  fieldOf,
+		"stamp": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.UTC().Format("2006-01-02 15:04:05")
+		},
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range names {

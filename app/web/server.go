@@ -64,6 +64,8 @@ type Config struct {
 	// AddressHeader names the header a reverse proxy puts the client's
 	// address in; empty means the connection's address.
 	AddressHeader string
+	// Jobs shows the scheduled jobs on /admin/jobs; nil hides the page.
+	Jobs app.JobBoard
 }
 
 // Server is the web pages' HTTP handler.
@@ -139,6 +141,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/tokens", s.signedIn(s.handleTokens))
 	m.HandleFunc("POST /account/tokens", s.signedIn(s.handleTokenCreate))
 	m.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.handleTokenRevoke))
+	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
+	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.ENOTFOUND, "There is no page at this address."))

@@ -22,6 +22,14 @@ type Config struct {
 	Upload  UploadConfig  `toml:"upload"`
 	Log     LogConfig     `toml:"log"`
 	Auth    AuthConfig    `toml:"auth"`
+	// Jobs holds each scheduled job's [jobs.<name>] section.
+	Jobs map[string]JobConfig `toml:"jobs"`
+}
+
+// JobConfig is a [jobs.<name>] section: when the job runs by itself.
+type JobConfig struct {
+	Schedule string `toml:"schedule"` // cron expression or descriptor, e.g. "30 2 * * *", "@daily", "@every 6h"
+	Enabled  bool   `toml:"enabled"`
 }
 
 // SiteConfig is the [site] section: how the repository names itself.
@@ -82,6 +90,7 @@ func defaults() Config {
 		Upload:  UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Auth:    defaultAuth(),
+		Jobs:    defaultJobs(),
 	}
 }
 
@@ -97,8 +106,12 @@ func loadConfig(file, dataDir string) (Config, error) {
 		if undec := md.Undecoded(); len(undec) > 0 {
 			return cfg, fmt.Errorf("config %s: unknown key %q (see config.example.toml)", file, undec[0].String())
 		}
+		keepJobDefaults(&cfg, md)
 	}
 	if err := applyEnv(&cfg, os.Environ()); err != nil {
+		return cfg, err
+	}
+	if err := applyJobsEnv(&cfg, os.Environ()); err != nil {
 		return cfg, err
 	}
 	if dataDir != "" {

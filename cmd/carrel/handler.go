@@ -8,6 +8,7 @@ import (
 	"carrel/app/api"
 	"carrel/app/auth"
 	"carrel/app/catalog"
+	"carrel/app/jobs"
 	"carrel/app/oai"
 	"carrel/app/web"
 	"carrel/search"
@@ -16,7 +17,7 @@ import (
 
 // buildHandler wires the HTTP packages into one handler: the API and upload
 // service, OAI-PMH, and the web pages for everything else.
-func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, log *slog.Logger) (http.Handler, error) {
+func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, sched *jobs.Scheduler, log *slog.Logger) (http.Handler, error) {
 	dataDir := cfg.Server.DataDir
 	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"), cat)
 	if err != nil {
@@ -40,9 +41,9 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	}
 
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, AddressHeader: cfg.Auth.AddressHeader}, cat, blobs, index, sessions, log)
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched}, cat, blobs, index, sessions, log)
 	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, AddressHeader: cfg.Auth.AddressHeader}, cat, blobs, sessions, log)
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched}, cat, blobs, sessions, log)
 	if err != nil {
 		return nil, err
 	}

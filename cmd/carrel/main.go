@@ -44,6 +44,7 @@ func commands() []command {
 		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list", runGroup},
 		{"token", "manage API tokens: carrel token create --email E --name N | list EMAIL | revoke ID", runToken},
 		{"keys", "rotate the session key: carrel keys rotate (old key accepted for 12h)", runKeys},
+		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
 		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},

@@ -38,18 +38,27 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	index, err := openIndex(ctx, cfg, cat, log)
+	index, indexer, err := openIndex(ctx, cfg, cat, log)
 	if err != nil {
 		return err
 	}
 	defer index.Close()
-	handler, err := buildHandler(cfg, cat, blobs, index, log)
+	go followCatalog(ctx, indexer, 15*time.Second, log)
+	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log})
+	if err != nil {
+		return err
+	}
+	handler, err := buildHandler(cfg, cat, blobs, index, sched, log)
 	if err != nil {
 		return err
 	}
 
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
+		return err
+	}
+	if err := sched.Start(ctx); err != nil {
+		ln.Close()
 		return err
 	}
 	srv := &http.Server{
@@ -69,14 +78,18 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		sched.Stop(context.Background())
 		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: draining requests", "timeout_seconds", cfg.Server.ShutdownSeconds)
 	sctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.Server.ShutdownSeconds)*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	shutdownErr := srv.Shutdown(sctx)
+	log.Info("shutting down: waiting for running jobs")
+	sched.Stop(sctx)
+	if shutdownErr != nil {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
