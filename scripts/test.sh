@@ -14,6 +14,8 @@ command -v xmllint >/dev/null || need_pkgs+=(libxml2-utils)
 command -v bib2xml >/dev/null || need_pkgs+=(bibutils) # independent BibTeX/RIS parser
 perl -MHTTP::OAI -e 1 2>/dev/null || need_pkgs+=(libhttp-oai-perl) # independent OAI-PMH harvester
 command -v gcc >/dev/null || need_pkgs+=(gcc libc6-dev)
+command -v chromium >/dev/null || need_pkgs+=(chromium fonts-liberation) # browser tests, driven by playwright-core
+command -v node >/dev/null || need_pkgs+=(nodejs npm)
 if ((${#need_pkgs[@]})); then
   echo "== installing Debian packages: ${need_pkgs[*]}"
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
@@ -25,6 +27,15 @@ fi
 if [ ! -x .cache/bin/staticcheck ]; then
   echo "== installing staticcheck"
   GOBIN="$root/.cache/bin" go install honnef.co/go/tools/cmd/staticcheck@2025.1.1
+fi
+
+# npm packages for the browser tests (playwright-core, axe-core), pinned by
+# test/browser/package-lock.json and installed under .cache/npm.
+if ! cmp -s test/browser/package-lock.json .cache/npm/package-lock.json || [ ! -d .cache/npm/node_modules ]; then
+  echo "== installing npm packages for the browser tests"
+  rm -rf .cache/npm && mkdir -p .cache/npm
+  cp test/browser/package.json test/browser/package-lock.json .cache/npm/
+  (cd .cache/npm && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # Server binaries the tests start on 127.0.0.1 (each script is idempotent

@@ -31,21 +31,7 @@ func authorOf(a app.Author) authorJSON {
 
 // handleAuthorsSet adds (POST) or replaces (PUT) the draft's authors.
 func (s *Server) handleAuthorsSet(w http.ResponseWriter, r *http.Request) {
-	s.editDraft(w, r, func(md *app.Metadata, body *draftPart) error {
-		if body.Authors == nil {
-			return app.Errorf(app.EUNPROCESSABLE, "authors is required")
-		}
-		in := articleInput{Authors: body.Authors}
-		next := *md
-		if err := in.apply(&next, &vocabulary{}); err != nil {
-			return err
-		}
-		if r.Method == http.MethodPost {
-			next.Authors = append(append([]app.Author{}, md.Authors...), next.Authors...)
-		}
-		md.Authors = next.Authors
-		return nil
-	})
+	s.editDraft(w, r, func(md *app.Metadata, body *draftPart) error { return setAuthors(r, md, body) })
 }
 
 func (s *Server) handleAuthorDelete(w http.ResponseWriter, r *http.Request) {
@@ -54,19 +40,7 @@ func (s *Server) handleAuthorDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.editDraft(w, r, func(md *app.Metadata, _ *draftPart) error {
-		kept := md.Authors[:0:0]
-		for _, a := range md.Authors {
-			if a.ID != aid {
-				kept = append(kept, a)
-			}
-		}
-		if len(kept) == len(md.Authors) {
-			return app.Errorf(app.ENOTFOUND, "author %d is not an author of this item", aid)
-		}
-		md.Authors = kept
-		return nil
-	})
+	s.editDraft(w, r, func(md *app.Metadata, _ *draftPart) error { return removeAuthor(md, aid, "item") })
 }
 
 func (s *Server) handleCategoriesList(w http.ResponseWriter, r *http.Request) {
@@ -91,17 +65,7 @@ func (s *Server) handleCategoriesList(w http.ResponseWriter, r *http.Request) {
 
 // handleCategoriesSet adds (POST) or replaces (PUT) the draft's categories.
 func (s *Server) handleCategoriesSet(w http.ResponseWriter, r *http.Request) {
-	s.editDraft(w, r, func(md *app.Metadata, body *draftPart) error {
-		if body.Categories == nil {
-			return app.Errorf(app.EUNPROCESSABLE, "categories is required")
-		}
-		if r.Method == http.MethodPost {
-			md.Categories = append(append([]int64{}, md.Categories...), *body.Categories...)
-		} else {
-			md.Categories = append([]int64{}, *body.Categories...)
-		}
-		return nil
-	})
+	s.editDraft(w, r, func(md *app.Metadata, body *draftPart) error { return setCategories(r, md, body) })
 }
 
 func (s *Server) handleCategoryDelete(w http.ResponseWriter, r *http.Request) {
@@ -110,19 +74,7 @@ func (s *Server) handleCategoryDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.editDraft(w, r, func(md *app.Metadata, _ *draftPart) error {
-		kept := md.Categories[:0:0]
-		for _, c := range md.Categories {
-			if c != cid {
-				kept = append(kept, c)
-			}
-		}
-		if len(kept) == len(md.Categories) {
-			return app.Errorf(app.ENOTFOUND, "category %d is not a category of this item", cid)
-		}
-		md.Categories = kept
-		return nil
-	})
+	s.editDraft(w, r, func(md *app.Metadata, _ *draftPart) error { return removeCategory(md, cid, "item") })
 }
 
 // draftPart is the body of the sub-resource endpoints.

@@ -50,6 +50,8 @@ type Catalog interface {
 
 	Ping(ctx context.Context) error
 	SigninCatalog
+
+	CollectionCatalog
 }
 
 // Config is the part of Carrel's configuration the API uses.
@@ -149,6 +151,8 @@ func (s *Server) routes() {
 	s.handle("GET /v2/account/articles/{id}/files/{fid}", s.authed(s.handleOwnFile))
 	s.handle("POST /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileComplete))
 	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
+
+	s.collectionRoutes()
 
 	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
 	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))

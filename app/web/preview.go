@@ -27,13 +27,15 @@ const (
 	kindMarkdown kind = "markdown"
 	kindJSON     kind = "json"
 	kindZip      kind = "zip"
+	kindTar      kind = "tar"
+	kindNotebook kind = "notebook"
 )
 
 // rawTypes are the content types the raw preview serves, by extension:
 // the only bytes a browser is asked to render.
 func rawTypes() map[string]string {
 	return map[string]string{
-		".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
+		".tif": "image/tiff", ".tiff": "image/tiff", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
 		".pdf": "application/pdf",
 		".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".wav": "audio/wav", ".flac": "audio/flac",
 		".m4a": "audio/mp4", ".opus": "audio/ogg",
@@ -47,7 +49,7 @@ func textExts() map[string]bool {
 	m := map[string]bool{}
 	for e := range strings.FieldsSeq(`.txt .text .log .svg .html .htm .xhtml .xml .js .mjs .ts .css .py .r .rmd .jl .m
 		.c .h .cpp .hpp .cc .java .kt .scala .go .rs .rb .php .pl .sh .bash .zsh .ps1 .bat .sql .yaml .yml .toml .ini
-		.cfg .conf .tex .bib .ris .f90 .f .for .do .sas .sps .stan .ipynb .nt .ttl .rdf .dat .nex .fasta .fa .fastq
+		.cfg .conf .tex .bib .ris .f90 .f .for .do .sas .sps .stan .nt .ttl .rdf .dat .nex .fasta .fa .fastq
 		.gff .vcf .sam .pdb .cif .xyz .geojson .kml .gpx .srt .vtt .diff .patch .mk .cmake .dockerfile .gitignore .env
 		.swift .lua .hs .ex .exs .erl .clj .vue .jsx .tsx .scss .less .rst .adoc .org .wkt .prj .qmd`) {
 		m[e] = true
@@ -79,6 +81,13 @@ func previewKind(name string) kind {
 		return kindJSON
 	case ".zip":
 		return kindZip
+	case ".tar", ".tgz":
+		return kindTar
+	case ".ipynb":
+		return kindNotebook
+	}
+	if strings.HasSuffix(strings.ToLower(name), ".tar.gz") {
+		return kindTar
 	}
 	if textExts()[ext] || strings.EqualFold(name, "README") || strings.EqualFold(name, "LICENSE") || strings.EqualFold(name, "Makefile") {
 		return kindText
@@ -142,6 +151,7 @@ type previewPage struct {
 	Header      []string
 	Rows        [][]string
 	Entries     []zipEntry
+	Cells       []notebookCell
 	Truncated   bool
 	Note        string
 }
@@ -160,6 +170,10 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
 		err = s.previewTable(r, f, p)
 	case kindZip:
 		err = s.previewZip(r, f, p)
+	case kindTar:
+		err = s.previewTar(r, f, p)
+	case kindNotebook:
+		err = s.previewNotebook(r, f, p)
 	case kindMarkdown:
 		err = s.previewMarkdown(r, f, p)
 	default:
@@ -187,19 +201,23 @@ func (s *Server) handlePreviewRaw(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.ENOTFOUND, "no raw preview for this file"))
 		return
 	}
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	h.Set("Content-Disposition", "inline")
+	h.Set("Cache-Control", "private, max-age=300")
+	if isTIFF(f.Name) {
+		s.serveTIFFAsPNG(w, r, f)
+		return
+	}
 	blob, _, err := s.blobs.Open(r.Context(), f.StorageKey)
 	if err != nil {
 		s.fail(w, r, app.Internal(err, "open file"))
 		return
 	}
 	defer blob.Close()
-	h := w.Header()
 	h.Set("Content-Type", ct)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
-	h.Set("Cross-Origin-Resource-Policy", "same-origin")
-	h.Set("Content-Disposition", "inline")
-	h.Set("Cache-Control", "private, max-age=300")
 	if f.SHA256 != "" {
 		h.Set("ETag", `"`+f.SHA256+`"`)
 	}

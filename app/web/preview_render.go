@@ -84,20 +84,30 @@ func (s *Server) previewText(r *http.Request, f *app.File, p *previewPage) error
 			text = pretty.String()
 		}
 	}
+	p.HTML, err = highlightWith(lexer, text)
+	return err
+}
+
+// highlight colours source text in the named language.
+func highlight(text, lang string) (template.HTML, error) {
+	return highlightWith(lexers.Get(lang), text)
+}
+
+// highlightWith colours source text with chroma, whose HTML output escapes
+// every token; without a lexer the text is shown plain, escaped.
+func highlightWith(lexer chroma.Lexer, text string) (template.HTML, error) {
 	if lexer == nil {
 		lexer = lexers.Fallback
 	}
 	it, err := chroma.Coalesce(lexer).Tokenise(nil, text)
 	if err != nil {
-		p.HTML = template.HTML("<pre>" + template.HTMLEscapeString(text) + "</pre>")
-		return nil
+		return template.HTML("<pre>" + template.HTMLEscapeString(text) + "</pre>"), nil
 	}
 	var out bytes.Buffer
 	if err := chromahtml.New(chromahtml.WithClasses(true)).Format(&out, styles.Get(highlightStyle), it); err != nil {
-		return app.Internal(err, "highlight")
+		return "", app.Internal(err, "highlight")
 	}
-	p.HTML = template.HTML(out.String())
-	return nil
+	return template.HTML(out.String()), nil
 }
 
 // previewMarkdown renders Markdown with goldmark, which drops raw HTML and

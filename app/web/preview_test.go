@@ -1,12 +1,19 @@
 package web_test
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"net/http"
 	"strings"
 	"testing"
+
+	"golang.org/x/image/tiff"
 )
 
 func TestPreview(t *testing.T) {
@@ -34,6 +41,11 @@ func TestPreview(t *testing.T) {
 		"code.py":    "def f():\n    return '<tag>'\n",
 		"bundle.zip": zbuf.String(),
 		"photo.png":  "\x89PNG\r\n\x1a\nfake",
+		"scan.tiff":  tiffImage(t),
+		"broken.tif": "II*\x00garbage",
+		"run.ipynb":  notebook,
+		"bundle.tgz": tarball(t),
+		"bad.tar":    "not a tar archive at all, but long enough to be read as a header block" + strings.Repeat(".", 600),
 		"blob.bin":   "\x00\x01",
 	}
 	ids := map[string]int64{}
@@ -108,9 +120,75 @@ func TestPreview(t *testing.T) {
 		_, body := preview("bundle.zip")
 		wantContains(t, body, "<td>inner/readme.txt</td>", "5 B")
 	})
+	t.Run("TIFFBecomesPNG", func(t *testing.T) {
+		_, page := preview("scan.tiff")
+		wantContains(t, page, fmt.Sprintf(`<img src="/preview/%d/raw"`, ids["scan.tiff"]))
+		res, body := e.get(nil, fmt.Sprintf("/preview/%d/raw", ids["scan.tiff"]))
+		wantStatus(t, res, body, http.StatusOK)
+		img, err := png.Decode(strings.NewReader(body))
+		if err != nil || res.Header.Get("Content-Type") != "image/png" {
+			t.Fatalf("raw TIFF preview is not a PNG: %v %v", err, res.Header)
+		}
+		if r, _, _, _ := img.At(1, 1).RGBA(); img.Bounds().Dx() != 4 || r>>8 != 200 {
+			t.Errorf("converted image: %v, pixel %v", img.Bounds(), img.At(1, 1))
+		}
+		res, body = e.get(nil, fmt.Sprintf("/preview/%d/raw", ids["broken.tif"]))
+		wantStatus(t, res, body, http.StatusUnprocessableEntity)
+	})
+	t.Run("Notebook", func(t *testing.T) {
+		_, body := preview("run.ipynb")
+		wantContains(t, body, "<h2", "Depth profile", `class="chroma"`, "print", "42.0", "1 output (images, HTML or widgets) not shown")
+		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<b>bold html output</b>") {
+			t.Errorf("notebook preview is not safe:\n%s", body)
+		}
+	})
+	t.Run("Tar", func(t *testing.T) {
+		_, body := preview("bundle.tgz")
+		wantContains(t, body, "<td>data/readme.txt</td>", "<td>data/</td>")
+		_, body = preview("bad.tar")
+		wantContains(t, body, "not a TAR archive")
+	})
 	t.Run("NoPreview", func(t *testing.T) {
 		res, body := preview("blob.bin")
 		wantStatus(t, res, body, http.StatusOK)
 		wantContains(t, body, "There is no preview")
 	})
+}
+
+const notebook = `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"language_info": {"name": "python"}},
+ "cells": [
+  {"cell_type": "markdown", "metadata": {}, "source": ["## Depth profile\n", "<script>alert(8)</script>"]},
+  {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "depth = 42.0\nprint(depth)",
+   "outputs": [{"output_type": "stream", "name": "stdout", "text": ["42.0\n"]},
+               {"output_type": "display_data", "data": {"text/html": "<b>bold html output</b>"}, "metadata": {}}]}
+ ]}`
+
+// tiffImage is a 4×4 TIFF whose pixels are all (200, 100, 50).
+func tiffImage(t *testing.T) string {
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	for x := range 4 {
+		for y := range 4 {
+			img.Set(x, y, color.RGBA{200, 100, 50, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := tiff.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// tarball is a gzip-compressed TAR with a folder and a file.
+func tarball(t *testing.T) string {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	tw := tar.NewWriter(zw)
+	tw.WriteHeader(&tar.Header{Name: "data/", Typeflag: tar.TypeDir, Mode: 0o755})
+	tw.WriteHeader(&tar.Header{Name: "data/readme.txt", Typeflag: tar.TypeReg, Mode: 0o644, Size: 5})
+	tw.Write([]byte("hello"))
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	return b.String()
 }

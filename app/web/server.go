@@ -49,6 +49,8 @@ type Catalog interface {
 	ItemTypes(ctx context.Context) ([]app.ItemType, error)
 	Licenses(ctx context.Context) ([]app.License, error)
 	Categories(ctx context.Context) ([]app.Category, error)
+
+	CollectionCatalog
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -125,6 +127,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /articles/{slug}/{id}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/citation/{format}", s.handleCitation)
+	m.HandleFunc("GET /collections/{slug}/{id}", s.handleCollection)
+	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
 	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)

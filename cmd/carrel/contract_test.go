@@ -131,6 +131,7 @@ func implementedOperations(t *testing.T, ops map[string]*contractOp) []*contract
 func TestContract(t *testing.T) {
 	doc, ops := loadContract(t)
 	impl := implementedOperations(t, ops)
+	contractCases := allContractCases()
 	for _, o := range impl {
 		if len(contractCases[o.id]) == 0 {
 			t.Errorf("operation %s (%s /v2%s) is implemented but has no contract case: add valid and invalid requests for it to contractCases in cmd/carrel/contract_cases_test.go", o.id, o.method, o.path)
@@ -230,6 +231,18 @@ func checkContractCase(t *testing.T, doc *openapi3.T, f *contractFixture, o *con
 	if err != nil {
 		t.Fatalf("%s %s: response %d does not match the document: %v\nbody: %.600s", o.method, target, res.StatusCode, err, got)
 	}
+}
+
+// allContractCases merges the case tables, which are kept per resource so
+// that each file stays readable.
+func allContractCases() map[string][]contractCase {
+	all := map[string][]contractCase{}
+	for _, table := range []map[string][]contractCase{contractCases, collectionContractCases} {
+		for id, cs := range table {
+			all[id] = append(all[id], cs...)
+		}
+	}
+	return all
 }
 
 // checkErrorBody requires Figshare's error shape: {message, code}, both

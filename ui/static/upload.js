@@ -61,8 +61,19 @@
     var base = "/v2/account/articles/" + article + "/files";
     var location, info;
     ui.msg.textContent = "starting";
-    return call("POST", base, JSON.stringify({ name: file.name, size: file.size }), json)
+    // A file of the same name and size whose upload did not finish (the
+    // page was closed, the laptop slept) is resumed: only its missing
+    // parts are sent.
+    return call("GET", base + "?page_size=1000")
       .then(function (res) { return res.json(); })
+      .then(function (files) {
+        var old = (files || []).filter(function (f) {
+          return f.name === file.name && f.size === file.size && f.status === "created";
+        })[0];
+        if (old) { ui.msg.textContent = "resuming"; return { location: base + "/" + old.id }; }
+        return call("POST", base, JSON.stringify({ name: file.name, size: file.size }), json)
+          .then(function (res) { return res.json(); });
+      })
       .then(function (b) { location = b.location; return call("GET", location); })
       .then(function (res) { return res.json(); })
       .then(function (f) { info = f; return call("GET", f.upload_url); })
@@ -87,8 +98,7 @@
       .then(function () { ui.msg.textContent = "done"; ui.bar.value = file.size; });
   }
 
-  input.addEventListener("change", function () {
-    var files = Array.prototype.slice.call(input.files);
+  function send(files) {
     var failed = false;
     files.reduce(function (chain, file) {
       var ui = row(file);
@@ -103,5 +113,24 @@
       input.value = "";
       if (!failed) { window.location.reload(); }
     });
+  }
+
+  input.addEventListener("change", function () { send(Array.prototype.slice.call(input.files)); });
+
+  // The whole uploader box is a drop target for files dragged from the
+  // desktop; the file input stays for keyboard and screen-reader users.
+  box.classList.add("dropzone");
+  box.addEventListener("dragover", function (e) {
+    if (e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types, "Files") >= 0) {
+      e.preventDefault();
+      box.classList.add("dragging");
+    }
+  });
+  box.addEventListener("dragleave", function () { box.classList.remove("dragging"); });
+  box.addEventListener("drop", function (e) {
+    if (!e.dataTransfer || !e.dataTransfer.files.length) { return; }
+    e.preventDefault();
+    box.classList.remove("dragging");
+    send(Array.prototype.slice.call(e.dataTransfer.files));
   });
 })();
