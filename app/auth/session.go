@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
 	"carrel/app"
@@ -212,4 +213,36 @@ func (s *Sessions) SignOut(w http.ResponseWriter, r *http.Request) (*app.Session
 	c := sessions.NewSession(s.cookies, SessionCookie)
 	c.Options = options(r, -1)
 	return ended, s.cookies.Save(r, w, c)
+}
+
+// SealCookie sets a short-lived cookie holding v, authenticated and
+// encrypted with the session keys. crossSite makes it SameSite=None (and
+// Secure), for a cookie that must come back on a cross-site POST.
+func (s *Sessions) SealCookie(w http.ResponseWriter, r *http.Request, name string, v any, maxAge time.Duration, crossSite bool) error {
+	enc, err := securecookie.EncodeMulti(name, v, s.cookies.Codecs...)
+	if err != nil {
+		return err
+	}
+	c := &http.Cookie{Name: name, Value: enc, Path: "/", MaxAge: int(maxAge / time.Second), HttpOnly: true,
+		Secure: r.TLS != nil || crossSite, SameSite: http.SameSiteLaxMode}
+	if crossSite {
+		c.SameSite = http.SameSiteNoneMode
+	}
+	http.SetCookie(w, c)
+	return nil
+}
+
+// OpenCookie reads a cookie set by SealCookie into dst, reporting whether
+// it was there and genuine.
+func (s *Sessions) OpenCookie(r *http.Request, name string, dst any) bool {
+	c, err := r.Cookie(name)
+	if err != nil {
+		return false
+	}
+	return securecookie.DecodeMulti(name, c.Value, dst, s.cookies.Codecs...) == nil
+}
+
+// ClearCookie removes a cookie set by SealCookie.
+func (s *Sessions) ClearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil})
 }

@@ -158,7 +158,8 @@ func (db *DB) RememberAssertion(ctx context.Context, id string, expires time.Tim
 
 // UpsertExternalAccount creates the account an identity provider describes
 // on its first sign-in and updates its name, email, ORCID, administrator
-// flag and directory groups on each later one. An account is matched by
+// flag, directory groups and group (the first of x.Groups that names a
+// Carrel group) on each later one. An account is matched by
 // external id, or else by email (so a local account can move to SSO).
 // created reports a new account.
 func (db *DB) UpsertExternalAccount(ctx context.Context, x *app.ExternalAccount) (a *app.Account, created bool, err error) {
@@ -193,6 +194,22 @@ func (db *DB) UpsertExternalAccount(ctx context.Context, x *app.ExternalAccount)
 				x.Email, first, last, x.ORCID, app.NormalizeORCID(x.ORCID), x.Admin, x.ExternalID, groups, id); err != nil {
 				return err
 			}
+		}
+		// The first mapped group that exists in Carrel becomes the
+		// account's group, at every sign-in.
+		for _, name := range x.Groups {
+			var gid int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM groups WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1`, name).Scan(&gid)
+			if err == sql.ErrNoRows {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE accounts SET group_id = ? WHERE id = ?`, gid, id); err != nil {
+				return err
+			}
+			break
 		}
 		a, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
 		return err

@@ -41,6 +41,12 @@ func safeNext(next string) string {
 func (s *Server) loginPage(r *http.Request, p loginPage) loginPage {
 	p.Directory = s.login.UsesDirectory()
 	p.Local = s.login.AcceptsPasswords()
+	if s.saml != nil {
+		for _, idp := range s.saml.IdPs() {
+			p.IdPs = append(p.IdPs, idpChoice{Name: idp.Name, Label: idp.Label,
+				URL: "/saml/login/" + idp.Name + "?next=" + urlQueryEscape(p.Next)})
+		}
+	}
 	return p
 }
 
@@ -99,6 +105,15 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	}
 	if ended != nil {
 		s.audit(r, &app.AuditEntry{Action: "signout", ActorID: ended.AccountID, Target: "account:" + strconv.FormatInt(ended.AccountID, 10)})
+		if s.saml != nil && strings.HasPrefix(ended.Method, "saml:") {
+			// Single logout, when the identity provider offers it.
+			if u, err := s.saml.LogoutURL(r.Context(), ended); err != nil {
+				s.log.Warn("SAML single logout", "req", requestID(r.Context()), "err", err)
+			} else if u != "" {
+				http.Redirect(w, r, u, http.StatusSeeOther)
+				return
+			}
+		}
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -216,7 +216,7 @@ func (c *Config) validate() error {
 	if c.Server.BaseURL != "" && !strings.HasPrefix(c.Server.BaseURL, "http://") && !strings.HasPrefix(c.Server.BaseURL, "https://") {
 		return fmt.Errorf("config: server.base_url %q must start with http:// or https://", c.Server.BaseURL)
 	}
-	return c.Auth.validate()
+	return c.Auth.validate(c.Server.BaseURL)
 }
 
 // blobDir is where the local storage backend keeps bytes.

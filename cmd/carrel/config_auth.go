@@ -109,7 +109,8 @@ func missing(section string, kv ...string) []string {
 }
 
 // validate refuses half-configured sign-in methods, naming what is missing.
-func (c AuthConfig) validate() error {
+// baseURL is server.base_url, which SAML needs.
+func (c AuthConfig) validate(baseURL string) error {
 	l := c.Local
 	if l.MaxFailures < 0 || l.MaxAddressFailures < 0 || l.WindowSeconds <= 0 || l.BaseDelaySeconds <= 0 || l.MaxDelaySeconds < l.BaseDelaySeconds {
 		return fmt.Errorf("config: [auth.local] throttle settings must be positive, with max_delay_seconds >= base_delay_seconds")
@@ -143,6 +144,9 @@ func (c AuthConfig) validate() error {
 		var miss []string
 		if len(s.IdPs) == 0 {
 			miss = append(miss, "[[auth.saml.idp]]")
+		}
+		if baseURL == "" {
+			miss = append(miss, "server.base_url")
 		}
 		if (s.KeyFile == "") != (s.CertFile == "") {
 			miss = append(miss, missing("auth.saml", "key_file", s.KeyFile, "cert_file", s.CertFile)...)

@@ -20,7 +20,7 @@ func TestAuthConfigHalfConfigured(t *testing.T) {
 		{"LDAPBadURL", "[auth.ldap]\nenabled = true\nurl = \"http://x\"\nbase_dn = \"dc=x\"\n", "must start with ldap://"},
 		{"LDAPFilterNoUsername", "[auth.ldap]\nenabled = true\nurl = \"ldap://x\"\nbase_dn = \"dc=x\"\nuser_filter = \"(uid=*)\"\n", "{username}"},
 		{"LDAPGroupSearchNoBase", "[auth.ldap]\nenabled = true\nurl = \"ldap://x\"\nbase_dn = \"dc=x\"\ngroup_attribute = \"\"\nadmin_groups = [\"admins\"]\n", "auth.ldap.group_base_dn"},
-		{"SAMLNoIdP", "[auth.saml]\nenabled = true\n", "[[auth.saml.idp]]"},
+		{"SAMLNoIdP", "[auth.saml]\nenabled = true\n", "[[auth.saml.idp]], server.base_url"},
 		{"SAMLIdPNoMetadata", "[auth.saml]\nenabled = true\n[[auth.saml.idp]]\nname = \"campus\"\n", "auth.saml.idp[0].metadata_url or auth.saml.idp[0].metadata_file"},
 		{"SAMLKeyNoCert", "[auth.saml]\nenabled = true\nkey_file = \"k.pem\"\n[[auth.saml.idp]]\nname = \"c\"\nmetadata_file = \"m.xml\"\n", "auth.saml.cert_file"},
 		{"SAMLIdPNotEnabled", "[[auth.saml.idp]]\nname = \"c\"\nmetadata_file = \"m.xml\"\n", "auth.saml.enabled is false"},

@@ -23,7 +23,7 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	if err != nil {
 		return nil, err
 	}
-	login, err := auth.NewLogin(cat, cfg.Auth.Local.Enabled, nil, cfg.Auth.Local.throttle(), log)
+	login, sso, err := signIn(cfg, cat, log)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
 		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched}, cat, blobs, index, sessions, log)
 	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched}, cat, blobs, sessions, log)
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, SAML: sso, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched}, cat, blobs, sessions, log)
 	if err != nil {
 		return nil, err
 	}

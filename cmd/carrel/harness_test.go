@@ -39,7 +39,10 @@ func startServerWith(t *testing.T, configTOML string) *testServer {
 // test can restart a server on the same state.
 func startServerIn(t *testing.T, dir, configTOML string) *testServer {
 	t.Helper()
-	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}
+	args := []string{"serve", "--data", dir}
+	if !strings.Contains(configTOML, "\naddr = ") {
+		args = append(args, "--addr", "127.0.0.1:0") // else the test chose a port
+	}
 	if configTOML != "" {
 		f := filepath.Join(t.TempDir(), "carrel.toml")
 		if err := os.WriteFile(f, []byte(configTOML), 0o600); err != nil {
