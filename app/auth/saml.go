@@ -291,7 +291,7 @@ func (s *SAML) LogoutURL(ctx context.Context, sess *app.Session) (string, error)
 	if sp.GetSLOBindingLocation(saml.HTTPRedirectBinding) == "" || sess.NameID == "" {
 		return "", nil
 	}
-	u, err := sp.MakeRedirectLogoutRequest(sess.NameID, "")
+	u, err := sp.MakeRedirectLogoutRequest(sess.NameID, idp) // the answer names its IdP in RelayState
 	if err != nil {
 		return "", app.Internal(err, "make LogoutRequest")
 	}

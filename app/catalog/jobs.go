@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
 
 	"carrel/app"
 )
@@ -158,4 +161,32 @@ func (db *DB) queryJobRuns(ctx context.Context, where string, args ...any) ([]ap
 		out = append(out, r)
 	}
 	return out, translate(rows.Err())
+}
+
+// VacuumInto writes a consistent, compacted copy of the catalog to path
+// (which must not exist or be empty) without stopping readers or writers.
+func (db *DB) VacuumInto(ctx context.Context, path string) error {
+	_, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return translate(err)
+}
+
+// SchemaVersion is the number of the last migration applied.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, translate(err)
+}
+
+// KnownSchemaVersion is the number of the newest migration this build
+// carries.
+func KnownSchemaVersion() int {
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	max := 0
+	for _, name := range names {
+		n, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
+		if n > max {
+			max = n
+		}
+	}
+	return max
 }

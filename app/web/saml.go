@@ -100,7 +100,7 @@ func (s *Server) handleSAMLACS(w http.ResponseWriter, r *http.Request) {
 
 // handleSAMLLogout receives the IdP's answer to a single logout request.
 func (s *Server) handleSAMLLogout(w http.ResponseWriter, r *http.Request) {
-	idp := r.URL.Query().Get("idp")
+	idp := r.URL.Query().Get("RelayState")
 	if !slices.ContainsFunc(s.saml.IdPs(), func(i auth.SAMLIdP) bool { return i.Name == idp }) {
 		idp = s.saml.IdPs()[0].Name
 	}

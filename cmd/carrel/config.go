@@ -22,6 +22,7 @@ type Config struct {
 	Upload  UploadConfig  `toml:"upload"`
 	Log     LogConfig     `toml:"log"`
 	Auth    AuthConfig    `toml:"auth"`
+	Backup  BackupConfig  `toml:"backup"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
 	Jobs map[string]JobConfig `toml:"jobs"`
 }
@@ -75,6 +76,13 @@ type UploadConfig struct {
 	DefaultQuota int64 `toml:"default_quota"`
 }
 
+// BackupConfig is the [backup] section: where the backup job and
+// `carrel backup` put copies of the catalog, and how many they keep.
+type BackupConfig struct {
+	Dir  string `toml:"dir"`
+	Keep int    `toml:"keep"`
+}
+
 // LogConfig is the [log] section.
 type LogConfig struct {
 	Level  string `toml:"level"`
@@ -90,6 +98,7 @@ func defaults() Config {
 		Upload:  UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Auth:    defaultAuth(),
+		Backup:  BackupConfig{Keep: 14},
 		Jobs:    defaultJobs(),
 	}
 }
@@ -205,6 +214,9 @@ func (c *Config) validate() error {
 	if c.Upload.DefaultQuota < 0 {
 		return errors.New("config: upload.default_quota must not be negative")
 	}
+	if c.Backup.Keep < 1 {
+		return errors.New("config: backup.keep must be at least 1")
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -217,6 +229,14 @@ func (c *Config) validate() error {
 		return fmt.Errorf("config: server.base_url %q must start with http:// or https://", c.Server.BaseURL)
 	}
 	return c.Auth.validate(c.Server.BaseURL)
+}
+
+// backupDir is where catalog backups go.
+func (c *Config) backupDir() string {
+	if c.Backup.Dir != "" {
+		return c.Backup.Dir
+	}
+	return filepath.Join(c.Server.DataDir, "backups")
 }
 
 // blobDir is where the local storage backend keeps bytes.

@@ -20,8 +20,7 @@ type testServer struct {
 	t    *testing.T
 	URL  string
 	Data string
-	// Stop stops the server, as SIGTERM would; the test's end also does.
-	Stop func()
+	Stop func() // stops the server now (the test's end stops it too)
 }
 
 // startServer runs `carrel serve` and stops it (checking it exits cleanly)

@@ -19,6 +19,10 @@ func openIndex(ctx context.Context, cfg Config, cat *catalog.DB, log *slog.Logge
 	if err != nil {
 		return nil, nil, fmt.Errorf("search index %s: %w (is another carrel process using this data directory?)", dir, err)
 	}
+	if err := rebuildIfAhead(ctx, cat, ix, log); err != nil {
+		ix.Close()
+		return nil, nil, err
+	}
 	in, err := cat.AttachIndex(ctx, ix, func(err error) {
 		log.Error("search index update failed; it is retried at the next change", "err", err)
 	})
@@ -27,6 +31,31 @@ func openIndex(ctx context.Context, cfg Config, cat *catalog.DB, log *slog.Logge
 		return nil, nil, fmt.Errorf("bringing the search index up to date: %w", err)
 	}
 	return ix, in, nil
+}
+
+// rebuildIfAhead rebuilds an index that cannot be caught up: one that has
+// applied changes the catalog does not have (the catalog was restored from
+// an older backup) or an empty one beside a catalog with history (the index
+// was removed, e.g. by carrel restore). Catching up would silently leave
+// items the catalog no longer has, or miss ones it does.
+func rebuildIfAhead(ctx context.Context, cat *catalog.DB, ix *search.Index, log *slog.Logger) error {
+	applied, err := ix.Applied()
+	if err != nil {
+		return err
+	}
+	last, err := cat.LastChange(ctx)
+	if err != nil {
+		return err
+	}
+	if applied <= last && (applied > 0 || last == 0) {
+		return nil
+	}
+	log.Warn("search index does not match the catalog; rebuilding it", "index_change", applied, "catalog_change", last)
+	feed := func(yield func(search.Document) error) error { return cat.AllSearchDocuments(ctx, yield) }
+	if err := ix.Rebuild(ctx, last, feed, func(int) {}); err != nil {
+		return fmt.Errorf("rebuilding the search index: %w", err)
+	}
+	return nil
 }
 
 // followCatalog applies, every interval until ctx ends, catalog changes

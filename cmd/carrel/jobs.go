@@ -33,7 +33,9 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 	table := []struct {
 		name, summary string
 		fn            app.JobFunc
-	}{}
+	}{
+		{"backup", "copies the catalog to the backup directory with a manifest; keeps the newest backup.keep", backupJob(d)},
+	}
 	for _, j := range table {
 		jc := d.cfg.Jobs[j.name]
 		if err := s.Add(j.name, j.summary, jobs.Schedule{Spec: jc.Schedule, Enabled: jc.Enabled}, j.fn); err != nil {
@@ -106,6 +108,11 @@ func runJobs(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	return jobsCommand(ctx, e, cfg, sub, operands)
+}
+
+// jobsCommand runs `carrel jobs SUB OPERANDS...` with a loaded config.
+func jobsCommand(ctx context.Context, e *env, cfg Config, sub string, operands []string) error {
 	log := newLogger(e.stderr, cfg.Log)
 	cat, err := openCatalog(ctx, cfg)
 	if err != nil {

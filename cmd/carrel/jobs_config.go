@@ -12,7 +12,9 @@ import (
 // itself unless configured otherwise. A job registered in registerJobs
 // without an entry here runs only by hand (carrel jobs run NAME).
 func defaultJobs() map[string]JobConfig {
-	return map[string]JobConfig{}
+	return map[string]JobConfig{
+		"backup": {Schedule: "15 2 * * *", Enabled: true},
+	}
 }
 
 // keepJobDefaults restores the default of every [jobs.<name>] key the file

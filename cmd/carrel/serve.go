@@ -29,6 +29,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	release, err := lockDataDir(cfg.Server.DataDir)
+	if err != nil {
+		return fmt.Errorf("cannot start: %w", err)
+	}
+	defer release()
 	cat, err := openCatalog(ctx, cfg)
 	if err != nil {
 		return err
