@@ -70,6 +70,10 @@ type Actor struct {
 	AccountID int64
 	Admin     bool
 	Grants    []RoleGrant
+	// Link is what a private link presented with the request opens.
+	Link LinkGrant
+	// Impersonator is the administrator acting as this account, if any.
+	Impersonator int64
 }
 
 // NewActor is the actor for an account with its role grants. An

@@ -117,34 +117,6 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-func TestAccess(t *testing.T) {
-	owner, other, admin, anon := app.Actor{AccountID: 1}, app.Actor{AccountID: 2}, app.Actor{AccountID: 3, Admin: true}, app.Actor{}
-	draft := &app.Item{AccountID: 1, Status: app.StatusDraft}
-	public := &app.Item{AccountID: 1, Status: app.StatusPublished, Version: 1}
-	gone := &app.Item{AccountID: 1, Status: app.StatusWithdrawn, Version: 1}
-	for _, tc := range []struct {
-		name string
-		got  bool
-		want bool
-	}{
-		{"owner edits draft", app.CanEdit(owner, draft), true},
-		{"other edits draft", app.CanEdit(other, draft), false},
-		{"anonymous edits draft", app.CanEdit(anon, draft), false},
-		{"admin edits draft", app.CanEdit(admin, draft), true},
-		{"anonymous sees draft", app.CanSeePublic(anon, draft), false},
-		{"anonymous sees public", app.CanSeePublic(anon, public), true},
-		{"anonymous sees tombstone", app.CanSeePublic(anon, gone), true},
-		{"anonymous downloads tombstone", app.CanDownloadPublic(anon, gone), false},
-		{"anonymous downloads public", app.CanDownloadPublic(anon, public), true},
-		{"owner withdraws", app.CanWithdraw(owner, public), false},
-		{"admin withdraws", app.CanWithdraw(admin, public), true},
-	} {
-		if tc.got != tc.want {
-			t.Errorf("%s: %v, want %v", tc.name, tc.got, tc.want)
-		}
-	}
-}
-
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
 		"Soil moisture, 2020–2024 (v2)": "Soil_moisture_2020_2024_v2",

@@ -21,4 +21,7 @@ type ItemFilter struct {
 type ListedItem struct {
 	Item    *Item
 	Version *Version
+	// Datestamp is when a harvest last saw the record change: its latest
+	// publication or access change, or its withdrawal. Set by harvests only.
+	Datestamp time.Time
 }

@@ -13,9 +13,15 @@ type ItemStatus string
 // next version; Item.DraftChanged says so.
 const (
 	StatusDraft     ItemStatus = "draft"
+	StatusPending   ItemStatus = "pending" // never published, submitted for review
 	StatusPublished ItemStatus = "public"
 	StatusWithdrawn ItemStatus = "withdrawn"
 )
+
+// CurationPending is the curation status of an item whose draft awaits
+// review (Figshare's curation_status "pending"); reviewers of its group
+// may then read the draft.
+const CurationPending = "pending"
 
 // Item is a research output (Figshare: article). Its editable state is Draft;
 // every publish freezes Draft and its files into a new immutable Version.
@@ -32,6 +38,10 @@ type Item struct {
 	Modified       time.Time
 	Published      time.Time // first publication; zero before it
 	WithdrawReason string
+	// Embargo and Confidentiality apply to the item as it is now, to every
+	// published version, and change without a new version.
+	Embargo         Embargo
+	Confidentiality Confidentiality
 }
 
 // IsPublic reports whether the item has a published version visible to all.

@@ -49,47 +49,47 @@ func rfc5987(s string) string {
 
 // downloadable finds a file the caller may download: a file of a public
 // version, or any completed file of an item the caller may edit.
-func (s *Server) downloadable(r *http.Request) (*app.File, error) {
+func (s *Server) downloadable(r *http.Request) (*app.File, *app.Item, error) {
 	fid, err := pathID(r, "fid")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	f, err := s.cat.File(r.Context(), fid)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	it, err := s.cat.Item(r.Context(), f.ItemID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if app.CanSeeDraft(actor(r.Context()), it) {
+	if app.CanDownloadDraft(actor(r.Context()), it) {
 		if f.Status != app.FileAvailable {
-			return nil, app.Errorf(app.ECONFLICT, "file %d is not available for download (status %s)", fid, f.Status)
+			return nil, nil, app.Errorf(app.ECONFLICT, "file %d is not available for download (status %s)", fid, f.Status)
 		}
-		return f, nil
+		return f, it, nil
 	}
 	if !app.CanDownloadPublic(actor(r.Context()), it) {
-		return nil, app.Errorf(app.ENOTFOUND, "file %d not found", fid)
+		return nil, nil, app.Errorf(app.ENOTFOUND, "file %d not found", fid)
 	}
 	_, n, err := s.cat.FileInPublicVersion(r.Context(), fid)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ver, err := s.cat.Version(r.Context(), it.ID, n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if ver.Metadata.DownloadDisabled {
-		return nil, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item")
+		return nil, nil, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item")
 	}
-	return f, nil
+	return f, it, nil
 }
 
 // handleFileDownload serves a file's bytes with ranges, validators and
 // conditional requests (http.ServeContent), sent by the kernel where the
 // blob store is local.
 func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
-	f, err := s.downloadable(r)
+	f, it, err := s.downloadable(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -108,7 +108,7 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Content-Disposition", contentDisposition("attachment", f.Name))
 	h.Set("ETag", `"`+f.SHA256+`"`)
-	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Cache-Control", cacheControl(it))
 	h.Set("Access-Control-Allow-Origin", "*")
 	http.ServeContent(w, r, "", f.Created, blob)
 }
@@ -169,6 +169,7 @@ func (s *Server) writeZip(w http.ResponseWriter, r *http.Request, name string, f
 	userBytesHeaders(h)
 	h.Set("Content-Type", "application/zip")
 	h.Set("Content-Disposition", contentDisposition("attachment", name+".zip"))
+	h.Set("Cache-Control", "private, no-store")
 	h.Set("Access-Control-Allow-Origin", "*")
 	zw := zip.NewWriter(w)
 	for _, f := range chosen {

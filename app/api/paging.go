@@ -65,11 +65,16 @@ func paging(r *http.Request) (offset, limit int, err error) {
 
 // queryDate reads a date filter (YYYY-MM-DD or RFC 3339).
 func queryDate(r *http.Request, name string) (time.Time, error) {
-	v := r.URL.Query().Get(name)
+	return parseDate(name, r.URL.Query().Get(name))
+}
+
+// parseDate reads a date or time in the forms Figshare's clients send; ""
+// is the zero time. EUNPROCESSABLE names the field otherwise.
+func parseDate(name, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
 		if t, err := time.Parse(layout, v); err == nil {
 			return t.UTC(), nil
 		}

@@ -32,7 +32,10 @@ func (s *Server) publicFiles(r *http.Request) (*app.Item, *app.Version, error) {
 		return nil, nil, err
 	}
 	if !app.CanDownloadPublic(actor(r.Context()), it) {
-		return nil, nil, app.Errorf(app.ENOTFOUND, "item %d was withdrawn: %s", it.ID, it.WithdrawReason)
+		if it.Status == app.StatusWithdrawn {
+			return nil, nil, app.Errorf(app.ENOTFOUND, "item %d was withdrawn: %s", it.ID, it.WithdrawReason)
+		}
+		return nil, nil, app.Errorf(app.ENOTFOUND, "the files of item %d are not available", it.ID)
 	}
 	return it, ver, nil
 }

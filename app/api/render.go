@@ -218,15 +218,16 @@ func (s *Server) completeArticle(r *http.Request, v *vocabulary, it *app.Item, v
 			Settings: map[string]any{}, Order: i + 1})
 	}
 	a.EmbargoOptions = []any{}
-	if a.EmbargoType == "" {
-		a.EmbargoType = "file" // Figshare's value for an item without an embargo; the schema allows only article|file
-	}
+	setAccessFields(&a, it)
 	if it.Status == app.StatusWithdrawn {
 		// A tombstone: the record stays citable, the files are gone.
 		a.Status, a.IsWithdrawn, a.WithdrawReason = "withdrawn", true, it.WithdrawReason
 		a.Files, a.FolderStructure, a.Size = []fileJSON{}, map[string]string{}, 0
 	}
 	a.Citation = s.citation(it, md, v, published, number, a.URLPublicHTML)
+	if ver != nil {
+		limitToView(&a, app.PublicView(actor(r.Context()), it, time.Now()))
+	}
 	if ver == nil {
 		acct := it.AccountID
 		a.AccountID, a.CurationStatus = &acct, it.CurationStatus

@@ -90,18 +90,6 @@ func (in *articleSearch) searchQuery() (search.Query, error) {
 	return q, nil
 }
 
-func parseDate(name, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, app.Errorf(app.EUNPROCESSABLE, "%s must be a date like 2024-01-31", name)
-}
-
 func (s *Server) handlePublicSearch(w http.ResponseWriter, r *http.Request) {
 	s.runSearch(w, r, search.ScopePublic)
 }
@@ -152,7 +140,7 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 			}
 			continue
 		}
-		if !app.CanSeePublic(q.Viewer, it) || !it.IsPublic() {
+		if !app.FindableByAll(it, time.Now()) {
 			continue // the index is behind the catalog; the catalog decides
 		}
 		ver, err := s.cat.Version(r.Context(), it.ID, it.Version)

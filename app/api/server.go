@@ -51,6 +51,14 @@ type Catalog interface {
 	Ping(ctx context.Context) error
 	SigninCatalog
 
+	// Access: embargo, confidentiality, private links; each change is
+	// audited as done by who.
+	SetEmbargo(ctx context.Context, id int64, e app.Embargo, who app.AuditEntry) (*app.Item, error)
+	SetConfidentiality(ctx context.Context, id int64, c app.Confidentiality, who app.AuditEntry) (*app.Item, error)
+	CreatePrivateLink(ctx context.Context, l *app.PrivateLink, who app.AuditEntry) error
+	PrivateLinks(ctx context.Context, kind app.LinkTarget, targetID int64) ([]app.PrivateLink, error)
+	UpdatePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, expires time.Time, who app.AuditEntry) (*app.PrivateLink, error)
+	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	CollectionCatalog
 }
 
@@ -152,6 +160,7 @@ func (s *Server) routes() {
 	s.handle("POST /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileComplete))
 	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
 
+	s.accessRoutes()
 	s.collectionRoutes()
 
 	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))

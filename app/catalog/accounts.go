@@ -102,9 +102,9 @@ func (db *DB) AccountByTokenHash(ctx context.Context, hash string) (*app.Account
 }
 
 func prefixed(p, columns string) string {
-	cols := strings.Split(columns, ", ")
+	cols := strings.Split(columns, ",")
 	for i := range cols {
-		cols[i] = p + cols[i]
+		cols[i] = p + strings.TrimSpace(cols[i])
 	}
 	return strings.Join(cols, ", ")
 }

@@ -146,8 +146,15 @@ func (db *DB) SearchDocument(ctx context.Context, id int64) (*search.Document, e
 	for _, f := range md.FundingList {
 		d.Funding = append(d.Funding, strings.TrimSpace(f.Title+" "+f.Funder+" "+f.GrantCode))
 	}
-	for _, f := range files {
-		d.FileNames = append(d.FileNames, f.Name)
+	// The access flags the search filter needs; a published item whose
+	// files the public may not have keeps their names out of the index.
+	now := db.now()
+	d.Embargoed = it.Embargo.Active(now) && it.Embargo.Type == app.EmbargoItem
+	d.Confidential = it.Confidentiality.Confidential
+	if it.Version == 0 || app.OpenToAll(it, now) {
+		for _, f := range files {
+			d.FileNames = append(d.FileNames, f.Name)
+		}
 	}
 	if err := db.resolveNames(ctx, d, md.Categories); err != nil {
 		return nil, err

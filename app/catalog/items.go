@@ -10,19 +10,24 @@ import (
 )
 
 const itemColumns = `id, account_id, group_id, status, curation_status, version, draft_changed, draft,
-	created_at, modified_at, published_at, withdraw_reason`
+	created_at, modified_at, published_at, withdraw_reason,
+	embargo_type, embargo_until, embargo_title, embargo_reason, confidential, confidential_reason`
 
-func scanItem(row interface{ Scan(...any) error }) (*app.Item, error) {
+func scanItem(row interface{ Scan(...any) error }, extra ...any) (*app.Item, error) {
 	var it app.Item
-	var draft, created, modified, published string
-	if err := row.Scan(&it.ID, &it.AccountID, &it.GroupID, &it.Status, &it.CurationStatus, &it.Version, &it.DraftChanged,
-		&draft, &created, &modified, &published, &it.WithdrawReason); err != nil {
+	var draft, created, modified, published, until string
+	dest := append([]any{&it.ID, &it.AccountID, &it.GroupID, &it.Status, &it.CurationStatus, &it.Version, &it.DraftChanged,
+		&draft, &created, &modified, &published, &it.WithdrawReason,
+		&it.Embargo.Type, &until, &it.Embargo.Title, &it.Embargo.Reason,
+		&it.Confidentiality.Confidential, &it.Confidentiality.Reason}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(draft), &it.Draft); err != nil {
 		return nil, app.Internal(err, "decode draft")
 	}
 	it.Created, it.Modified, it.Published = parseTime(created), parseTime(modified), parseTime(published)
+	it.Embargo.Until = parseTime(until)
 	return &it, nil
 }
 

@@ -69,17 +69,11 @@ func (db *DB) ListItems(ctx context.Context, f app.ItemFilter) ([]app.ListedItem
 	var out []app.ListedItem
 	for rows.Next() {
 		var vmeta, vat string
-		var it app.Item
-		var draft, created, modified, published string
-		if err := rows.Scan(&it.ID, &it.AccountID, &it.GroupID, &it.Status, &it.CurationStatus, &it.Version, &it.DraftChanged,
-			&draft, &created, &modified, &published, &it.WithdrawReason, &vmeta, &vat); err != nil {
+		it, err := scanItem(rows, &vmeta, &vat)
+		if err != nil {
 			return nil, translate(err)
 		}
-		if err := json.Unmarshal([]byte(draft), &it.Draft); err != nil {
-			return nil, app.Internal(err, "decode draft")
-		}
-		it.Created, it.Modified, it.Published = parseTime(created), parseTime(modified), parseTime(published)
-		l := app.ListedItem{Item: &it}
+		l := app.ListedItem{Item: it}
 		if vmeta != "" {
 			l.Version = &app.Version{ItemID: it.ID, Number: it.Version, Published: parseTime(vat)}
 			if err := json.Unmarshal([]byte(vmeta), &l.Version.Metadata); err != nil {

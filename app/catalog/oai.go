@@ -117,7 +117,7 @@ func (db *DB) HarvestItems(ctx context.Context, set string, from, until, after t
 		arms = append(arms, "SELECT i.id AS id, i."+arm.column+" AS ds FROM items i WHERE "+where)
 	}
 	q := `WITH page AS (` + strings.Join(arms, " UNION ALL ") + ` ORDER BY ds, id LIMIT ?)
-		SELECT ` + prefixed("i.", itemColumns) + `, coalesce(v.metadata, ''), coalesce(v.published_at, '')
+		SELECT ` + prefixed("i.", itemColumns) + `, coalesce(v.metadata, ''), coalesce(v.published_at, ''), p.ds
 		FROM page p JOIN items i ON i.id = p.id LEFT JOIN versions v ON v.item_id = i.id AND v.version = i.version
 		ORDER BY p.ds, p.id`
 	args = append(args, limit)
@@ -141,7 +141,8 @@ func (db *DB) HarvestItems(ctx context.Context, set string, from, until, after t
 // item with its latest version (with files). ENOTFOUND for drafts and
 // unknown ids alike, so that private ids do not leak.
 func (db *DB) HarvestItem(ctx context.Context, id int64) (app.ListedItem, error) {
-	row := db.read.QueryRowContext(ctx, `SELECT `+prefixed("i.", itemColumns)+`, v.metadata, v.published_at
+	row := db.read.QueryRowContext(ctx, `SELECT `+prefixed("i.", itemColumns)+`, v.metadata, v.published_at,
+		CASE i.status WHEN 'withdrawn' THEN i.modified_at ELSE i.pub_at END
 		FROM items i JOIN versions v ON v.item_id = i.id AND v.version = i.version
 		WHERE i.id = ? AND i.status IN ('public', 'withdrawn')`, id)
 	l, err := scanHarvested(row)
@@ -225,17 +226,16 @@ func (db *DB) HarvestGroupsAndMonths(ctx context.Context) (groups []int64, month
 // scanHarvested reads an item row followed by its latest version's metadata
 // and publication time, dropping the draft, which a harvest never shows.
 func scanHarvested(row interface{ Scan(...any) error }) (app.ListedItem, error) {
-	var it app.Item
-	var draft, created, modified, published, vmeta, vat string
-	if err := row.Scan(&it.ID, &it.AccountID, &it.GroupID, &it.Status, &it.CurationStatus, &it.Version, &it.DraftChanged,
-		&draft, &created, &modified, &published, &it.WithdrawReason, &vmeta, &vat); err != nil {
+	var vmeta, vat, ds string
+	it, err := scanItem(row, &vmeta, &vat, &ds)
+	if err != nil {
 		if err == sql.ErrNoRows {
 			return app.ListedItem{}, err
 		}
 		return app.ListedItem{}, translate(err)
 	}
-	it.Created, it.Modified, it.Published = parseTime(created), parseTime(modified), parseTime(published)
-	l := app.ListedItem{Item: &it}
+	it.Draft = app.Metadata{}
+	l := app.ListedItem{Item: it, Datestamp: parseTime(ds)}
 	if vmeta != "" {
 		l.Version = &app.Version{ItemID: it.ID, Number: it.Version, Published: parseTime(vat)}
 		if err := json.Unmarshal([]byte(vmeta), &l.Version.Metadata); err != nil {

@@ -70,6 +70,9 @@ func (p *Provider) itemID(identifier string) (int64, error) {
 // datestamp is an item's latest publicly visible change: its latest
 // version's publication, or its withdrawal. The catalog orders by the same.
 func datestamp(l app.ListedItem) time.Time {
+	if !l.Datestamp.IsZero() {
+		return l.Datestamp
+	}
 	if l.Item.Status == app.StatusWithdrawn || l.Version == nil {
 		return l.Item.Modified
 	}
@@ -98,9 +101,17 @@ func setSpecs(l app.ListedItem) []string {
 
 func monthSet(t time.Time) string { return t.UTC().Format("month_year_01_2006") }
 
-// writeHeader writes an item's header; a withdrawn item's is marked deleted.
+// hidden reports whether a harvest may carry no metadata of the item: it
+// was withdrawn, or is under a whole-item embargo. Its header is marked
+// deleted, as Figshare does, until the embargo lifts.
+func (p *Provider) hidden(l app.ListedItem) bool {
+	return app.PublicView(app.Actor{}, l.Item, p.cfg.Now()) < app.ViewMetadata
+}
+
+// writeHeader writes an item's header; a withdrawn or embargoed item's is
+// marked deleted.
 func (p *Provider) writeHeader(b *bytes.Buffer, l app.ListedItem) {
-	if l.Item.Status == app.StatusWithdrawn {
+	if p.hidden(l) {
 		b.WriteString(`<header status="deleted">` + "\n")
 	} else {
 		b.WriteString("<header>\n")
@@ -118,7 +129,7 @@ func (p *Provider) writeHeader(b *bytes.Buffer, l app.ListedItem) {
 func (p *Provider) writeRecord(ctx context.Context, b *bytes.Buffer, l app.ListedItem, f metadataFormat) error {
 	b.WriteString("<record>\n")
 	p.writeHeader(b, l)
-	if l.Item.Status != app.StatusWithdrawn {
+	if !p.hidden(l) {
 		rec, err := p.record(ctx, l)
 		if err != nil {
 			return err
@@ -157,6 +168,9 @@ func (p *Provider) record(ctx context.Context, l app.ListedItem) (*formats.Recor
 		if cat, ok := voc.categories[c]; ok {
 			rec.Categories = append(rec.Categories, cat)
 		}
+	}
+	if !app.OpenToAll(l.Item, p.cfg.Now()) {
+		return rec, nil // confidential, or files under embargo: metadata only
 	}
 	for _, f := range v.Files {
 		rec.Files = append(rec.Files, formats.FileLink{Name: f.Name, Size: f.Size, MimeType: f.MimeType,

@@ -122,7 +122,7 @@ func (s *Server) handleCitation(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	it, err := s.cat.Item(r.Context(), id)
-	if err == nil && (chosen == nil || !app.CanSeePublic(actor(r.Context()), it)) {
+	if err == nil && (chosen == nil || !app.CanSeePublicMetadata(actor(r.Context()), it)) {
 		err = app.Errorf(app.ENOTFOUND, "not found")
 	}
 	if err != nil {

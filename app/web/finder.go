@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"strings"
+	"time"
 
 	"carrel/app"
 	"carrel/app/formats"
@@ -56,7 +57,7 @@ func (f CatalogFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, 
 			return nil, err
 		}
 		for _, li := range items {
-			if li.Version == nil || !app.CanSeePublic(q.Viewer, li.Item) || !matches(&li.Version.Metadata, words) {
+			if li.Version == nil || !app.FindableByAll(li.Item, time.Now()) || !matches(&li.Version.Metadata, words) {
 				continue
 			}
 			if res.Total >= q.Offset && len(res.Items) < q.Limit {
@@ -112,7 +113,7 @@ func (f IndexFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, er
 		} else if err != nil {
 			return nil, err
 		}
-		if !app.CanSeePublic(q.Viewer, it) {
+		if !app.FindableByAll(it, time.Now()) {
 			continue
 		}
 		v, err := f.Catalog.Version(ctx, it.ID, it.Version)

@@ -58,6 +58,13 @@ type itemPage struct {
 	Cite        citation
 	Share       []shareLink
 	CanEdit     bool
+	// Notice explains what an embargo or confidentiality hides.
+	Notice string
+	// Stub is a whole-item embargo's page: title and notice only.
+	Stub bool
+	// LinkToken is set when the page is seen through a private link; its
+	// files download through the link.
+	LinkToken string
 }
 
 // shareLink is a link that shares the landing page elsewhere.
@@ -86,41 +93,9 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 	}
 	a := actor(ctx)
 	p := &itemPage{Item: it, CanEdit: app.CanEdit(a, it)}
-	var files []app.File
-	switch {
-	case app.CanSeePublic(a, it):
-		if want == 0 {
-			want = it.Version
-		}
-		ver, err := s.cat.Version(ctx, it.ID, want)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		p.Meta, p.Version, p.Latest, files = &ver.Metadata, ver.Number, it.Version, ver.Files
-		if p.Versions, err = s.cat.Versions(ctx, it.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		p.Cite = s.citationFor(r, it, ver, r.URL.Query().Get("cite"))
-		if !ver.Metadata.DownloadDisabled && len(files) > 0 {
-			p.ZipURL = fmt.Sprintf("/v2/articles/%d/versions/%d/download", it.ID, ver.Number)
-		}
-	case it.Status == app.StatusWithdrawn && it.Version > 0:
-		ver, err := s.cat.Version(ctx, it.ID, it.Version)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		p.Meta, p.Withdrawn, p.Version, p.Latest = &ver.Metadata, true, ver.Number, it.Version
-	case app.CanSeeDraft(a, it) && want == 0:
-		p.Meta, p.Draft = &it.Draft, true
-		if files, err = s.cat.DraftFiles(ctx, it.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	default:
-		s.fail(w, r, app.Errorf(app.ENOTFOUND, "item %d not found", id))
+	files, err := s.itemView(r, a, it, p, want)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if r.PathValue("slug") != app.Slug(p.Meta.Title) {
@@ -168,12 +143,15 @@ func (s *Server) fillItemPage(r *http.Request, p *itemPage, files []app.File) er
 				if previewKind(f.Name) != kindNone {
 					row.PreviewURL = fmt.Sprintf("/preview/%d", f.ID)
 				}
+				if p.LinkToken != "" {
+					row.DownloadURL, row.PreviewURL = fmt.Sprintf("/s/%s/files/%d", p.LinkToken, f.ID), ""
+				}
 			}
 			p.TotalSize += f.Size
 			p.Files = append(p.Files, row)
 		}
 	}
-	if !p.Draft && !p.Withdrawn {
+	if !p.Draft && !p.Withdrawn && !p.Stub {
 		u, t := url.QueryEscape(p.URL), url.QueryEscape(md.Title)
 		p.Share = []shareLink{
 			{"Email", "mailto:?subject=" + t + "&body=" + u},
@@ -188,7 +166,7 @@ func (s *Server) fillItemPage(r *http.Request, p *itemPage, files []app.File) er
 // citationMeta builds the Highwire Press tags Google Scholar and reference
 // managers read from landing pages.
 func (s *Server) citationMeta(r *http.Request, p *itemPage) []metaTag {
-	if p.Draft || p.Withdrawn {
+	if p.Draft || p.Withdrawn || p.Stub {
 		return []metaTag{{"robots", "noindex"}}
 	}
 	md := p.Meta

@@ -116,7 +116,7 @@ func (s *Server) previewable(r *http.Request) (*app.File, string, string, error)
 	}
 	a := actor(ctx)
 	notFound := app.Errorf(app.ENOTFOUND, "file %d not found", fid)
-	if app.CanSeeDraft(a, it) {
+	if app.CanDownloadDraft(a, it) {
 		if f.Status != app.FileAvailable {
 			return nil, "", "", app.Errorf(app.ECONFLICT, "This file has not finished uploading.")
 		}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"carrel/app"
 	"carrel/app/formats"
@@ -66,7 +67,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, li := range recent {
-		if li.Version != nil && app.CanSeePublic(actor(ctx), li.Item) {
+		if li.Version != nil && app.FindableByAll(li.Item, time.Now()) {
 			p.Recent = append(p.Recent, cardOf(v, li))
 		}
 	}

@@ -41,6 +41,9 @@ type Catalog interface {
 	Account(ctx context.Context, id int64) (*app.Account, error)
 	// Actor loads an account's roles into the actor the policy decides for.
 	Actor(ctx context.Context, a *app.Account) (app.Actor, error)
+	// PrivateLinkByToken returns an active private link; ENOTFOUND if it
+	// is unknown, deleted or expired.
+	PrivateLinkByToken(ctx context.Context, token string) (*app.PrivateLink, error)
 	AccountByEmail(ctx context.Context, email string) (*app.Account, error)
 	PasswordHash(ctx context.Context, accountID int64) (string, error)
 	auth.LoginStore
@@ -135,6 +138,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /articles/{slug}/{id}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/citation/{format}", s.handleCitation)
+	m.HandleFunc("GET /s/{token}", s.handlePrivateLink)
+	m.HandleFunc("GET /s/{token}/files/{fid}", s.handlePrivateLinkFile)
 	m.HandleFunc("GET /collections/{slug}/{id}", s.handleCollection)
 	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)

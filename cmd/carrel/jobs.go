@@ -35,6 +35,8 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 		fn            app.JobFunc
 	}{
 		{"backup", "copies the catalog to the backup directory with a manifest; keeps the newest backup.keep", backupJob(d)},
+		{"embargo-lift", "lifts embargoes whose date has come; the items become public in search and OAI-PMH", embargoLiftJob(d.cat)},
+		{"private-link-expiry", "deletes expired private links (they stop working when they expire) and audits each", privateLinkExpiryJob(d.cat)},
 	}
 	for _, j := range table {
 		jc := d.cfg.Jobs[j.name]

@@ -13,7 +13,9 @@ import (
 // without an entry here runs only by hand (carrel jobs run NAME).
 func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
-		"backup": {Schedule: "15 2 * * *", Enabled: true},
+		"backup":              {Schedule: "15 2 * * *", Enabled: true},
+		"embargo-lift":        {Schedule: "*/10 * * * *", Enabled: true},
+		"private-link-expiry": {Schedule: "30 3 * * *", Enabled: true},
 	}
 }
 

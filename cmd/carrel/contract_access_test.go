@@ -1,0 +1,131 @@
+package main
+
+import "fmt"
+
+// accessContractCases covers embargo, confidentiality, private links and
+// the institution's access operations.
+func accessContractCases() map[string][]contractCase {
+	item := func(f *contractFixture) map[string]any { return p("article_id", f.newItem()) }
+	embargo := func(date string) map[string]any {
+		return map[string]any{"is_embargoed": true, "embargo_date": date, "embargo_type": "file",
+			"embargo_title": "Files under embargo", "embargo_reason": "patent pending", "embargo_options": []any{}}
+	}
+	link := func(f *contractFixture) (int64, string) {
+		id := f.newItem()
+		var out struct{ Token string }
+		f.s.do("POST", fmt.Sprintf("/v2/account/articles/%d/private_links", id), f.owner, map[string]any{}).want(f.t, 201).JSON(f.t, &out)
+		return id, out.Token
+	}
+	return map[string][]contractCase{
+		"private_article_embargo_details": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft), token: f.owner}
+			}},
+			{"ErrOtherUsersItem", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft), token: f.other}
+			}},
+		},
+		"private_article_embargo_update": {
+			{"OK", 205, func(f *contractFixture) contractRequest {
+				return contractRequest{params: item(f), token: f.owner, body: embargo("2099-01-01T00:00:00")}
+			}},
+			{"OK permanent", 205, func(f *contractFixture) contractRequest {
+				return contractRequest{params: item(f), token: f.owner, body: embargo("0")}
+			}},
+			{"ErrPastDate", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{params: item(f), token: f.owner, body: embargo("2001-01-01")}
+			}},
+			{"ErrBadType", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{params: item(f), token: f.owner, body: map[string]any{"is_embargoed": true, "embargo_date": "0", "embargo_type": "all"}}
+			}},
+			{"ErrOtherUsersItem", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft), token: f.other, body: embargo("0")}
+			}},
+		},
+		"private_article_embargo_delete": {
+			{"OK", 204, func(f *contractFixture) contractRequest { return contractRequest{params: item(f), token: f.owner} }},
+			{"ErrNotFound", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", noSuchID), token: f.owner}
+			}},
+		},
+		"private_article_confidentiality_details": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft), token: f.owner}
+			}},
+			{"ErrAnonymous", 401, func(f *contractFixture) contractRequest { return contractRequest{params: p("article_id", f.draft)} }},
+		},
+		"private_article_confidentiality_update": {
+			{"OK", 205, func(f *contractFixture) contractRequest {
+				return contractRequest{params: item(f), token: f.owner, body: map[string]any{"reason": "interviews"}}
+			}},
+			{"ErrNoReason", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{params: item(f), token: f.owner, body: map[string]any{}}
+			}},
+		},
+		"private_article_confidentiality_delete": {
+			{"OK", 204, func(f *contractFixture) contractRequest { return contractRequest{params: item(f), token: f.owner} }},
+			{"ErrOtherUsersItem", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft), token: f.other}
+			}},
+		},
+		"article_version_embargo": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.public, "version_id", 1)}
+			}},
+			{"ErrDraft", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft, "version_id", 1)}
+			}},
+		},
+		"article_version_confidentiality": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.public, "version_id", 1)}
+			}},
+			{"ErrNoSuchVersion", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.public, "version_id", 7)}
+			}},
+		},
+		"private_institution_embargo_options_details": {
+			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
+		},
+		"private_group_embargo_options_details": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("group_id", 1), token: f.owner}
+			}},
+		},
+		"private_article_private_link": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				id, _ := link(f)
+				return contractRequest{params: p("article_id", id), token: f.owner}
+			}},
+			{"ErrOtherUsersItem", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft), token: f.other}
+			}},
+		},
+		"private_article_private_link_create": {
+			{"OK", 201, func(f *contractFixture) contractRequest {
+				return contractRequest{params: item(f), token: f.owner, body: map[string]any{"expires_date": "2099-02-22 22:22:22"}}
+			}},
+			{"ErrPastExpiry", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{params: item(f), token: f.owner, body: map[string]any{"expires_date": "2001-01-01"}}
+			}},
+		},
+		"private_article_private_link_update": {
+			{"OK", 205, func(f *contractFixture) contractRequest {
+				id, tok := link(f)
+				return contractRequest{params: p("article_id", id, "link_id", tok), token: f.owner, body: map[string]any{"expires_date": "2099-01-01"}}
+			}},
+			{"ErrUnknownLink", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft, "link_id", "nope"), token: f.owner, body: map[string]any{"expires_date": "2099-01-01"}}
+			}},
+		},
+		"private_article_private_link_delete": {
+			{"OK", 204, func(f *contractFixture) contractRequest {
+				id, tok := link(f)
+				return contractRequest{params: p("article_id", id, "link_id", tok), token: f.owner}
+			}},
+			{"ErrUnknownLink", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{params: p("article_id", f.draft, "link_id", "nope"), token: f.owner}
+			}},
+		},
+	}
+}
