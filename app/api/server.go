@@ -74,6 +74,8 @@ type Config struct {
 	AddressHeader string
 	// Jobs answers /v2/admin/jobs (a Carrel extension); nil hides it.
 	Jobs app.JobBoard
+	// HRFeed imports institution HR feeds; nil answers 403.
+	HRFeed app.HRFeedImporter
 }
 
 // Server is the API's HTTP handler.
@@ -163,6 +165,7 @@ func (s *Server) routes() {
 	s.accessRoutes()
 	s.collectionRoutes()
 
+	s.handle("POST /v2/institution/hrfeed/upload", s.authed(s.handleHRFeedUpload))
 	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
 	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))
 

@@ -118,6 +118,11 @@ func (db *DB) SigninFailures(ctx context.Context, key string) (int, time.Time, e
 func (db *DB) RecordSigninFailure(ctx context.Context, window time.Duration, keys ...string) error {
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		// Counts past the window no longer throttle anyone; dropping them
+		// here keeps a guesser of many names from growing the table.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE last_at < ?`, now.Add(-window).Unix()); err != nil {
+			return err
+		}
 		for _, k := range keys {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO signin_failures (key, failures, last_at) VALUES (?, 1, ?)
 				ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END, last_at = excluded.last_at`,

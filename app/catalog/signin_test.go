@@ -45,3 +45,32 @@ func TestRememberAssertion(t *testing.T) {
 		t.Errorf("replay: %v, want ECONFLICT", err)
 	}
 }
+
+func TestSigninFailures(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	now := time.Now()
+	db.SetClock(func() time.Time { return now })
+	for range 3 {
+		if err := db.RecordSigninFailure(ctx, time.Hour, "account:a", "address:1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, last, err := db.SigninFailures(ctx, "account:a"); err != nil || n != 3 || last.Unix() != now.Unix() {
+		t.Fatalf("failures = %d at %v, %v", n, last, err)
+	}
+	// Two hours on, the old counts are gone and a new failure counts one.
+	now = now.Add(2 * time.Hour)
+	if err := db.RecordSigninFailure(ctx, time.Hour, "account:b"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, _ := db.SigninFailures(ctx, "account:a"); n != 0 {
+		t.Errorf("stale count kept: %d", n)
+	}
+	if err := db.ClearSigninFailures(ctx, "account:b"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, _ := db.SigninFailures(ctx, "account:b"); n != 0 {
+		t.Errorf("cleared count kept: %d", n)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"carrel/app"
 )
@@ -17,7 +18,7 @@ type jobsPage struct {
 // is told the page does not exist.
 func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request) {
-		if !actor(r.Context()).Admin || s.cfg.Jobs == nil {
+		if !actor(r.Context()).Admin || !s.adminPage(r) {
 			s.fail(w, r, app.Errorf(app.ENOTFOUND, "There is no page at this address."))
 			return
 		}
@@ -42,4 +43,15 @@ func (s *Server) handleAdminJobRuns(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "admin_jobs", view{Title: "Runs of " + name, Page: jobsPage{Job: name, Runs: runs}})
+}
+
+// adminPage reports whether the admin page asked for is switched on.
+func (s *Server) adminPage(r *http.Request) bool {
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/admin/jobs"):
+		return s.cfg.Jobs != nil
+	case strings.HasPrefix(r.URL.Path, "/admin/hrfeed"):
+		return s.cfg.HRFeed != nil
+	}
+	return true
 }

@@ -73,6 +73,8 @@ type Config struct {
 	SAML *auth.SAML
 	// Jobs shows the scheduled jobs on /admin/jobs; nil hides the page.
 	Jobs app.JobBoard
+	// HRFeed imports HR feeds on /admin/hrfeed; nil hides the page.
+	HRFeed app.HRFeedImporter
 }
 
 // Server is the web pages' HTTP handler.
@@ -159,6 +161,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /account/tokens", s.signedIn(s.handleTokenCreate))
 	m.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.handleTokenRevoke))
 	s.samlRoutes()
+	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))
+	m.HandleFunc("GET /admin/hrfeed", s.admin(s.handleHRFeedForm))
+	m.HandleFunc("POST /admin/hrfeed", s.admin(s.handleHRFeedCheck))
+	m.HandleFunc("POST /admin/hrfeed/{id}/apply", s.admin(s.handleHRFeedApply))
 	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
 	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 

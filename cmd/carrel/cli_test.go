@@ -27,7 +27,7 @@ func TestCLI(t *testing.T) {
 		}
 		for _, c := range commands() {
 			args := []string{c.name, "--help"}
-			if sub, ok := map[string]string{"user": "add", "token": "create", "group": "add", "keys": "rotate", "dev": "seed"}[c.name]; ok {
+			if sub, ok := map[string]string{"user": "add", "token": "create", "group": "add", "keys": "rotate", "dev": "seed", "hrfeed": "import"}[c.name]; ok {
 				args = []string{c.name, sub, "--help"}
 			}
 			code, _, errOut := runCLI(t, "", args...)

@@ -352,4 +352,18 @@ var contractCases = map[string][]contractCase{
 			return contractRequest{token: f.admin, params: p("account_id", noSuchID), body: map[string]any{"is_active": true, "group_id": 0}}
 		}},
 	},
+	// The institution.
+	"institution_hrfeed_upload": {
+		{"OK", 200, func(f *contractFixture) contractRequest {
+			ct, body := multipartFeed(f.t, hrFeed(hrRecord("c-1", "Cora", "Tract", "cora@example.edu", "Y", "", "")))
+			return contractRequest{token: f.admin, body: string(body), header: []string{"Content-Type", ct}}
+		}},
+		{"ErrNotAdmin", 403, func(f *contractFixture) contractRequest {
+			ct, body := multipartFeed(f.t, hrFeed())
+			return contractRequest{token: f.owner, body: string(body), header: []string{"Content-Type", ct}}
+		}},
+		{"ErrNotMultipart", 400, func(f *contractFixture) contractRequest {
+			return contractRequest{token: f.admin, body: "<HRFeed/>", header: []string{"Content-Type", "application/xml"}}
+		}},
+	},
 }

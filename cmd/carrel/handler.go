@@ -8,6 +8,7 @@ import (
 	"carrel/app/api"
 	"carrel/app/auth"
 	"carrel/app/catalog"
+	"carrel/app/hrfeed"
 	"carrel/app/jobs"
 	"carrel/app/oai"
 	"carrel/app/web"
@@ -40,10 +41,11 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 		baseURL = "http://" + cfg.Server.Addr
 	}
 
+	feeds := &hrfeed.Service{Store: cat}
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched}, cat, blobs, index, sessions, log)
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds}, cat, blobs, index, sessions, log)
 	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, SAML: sso, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched}, cat, blobs, sessions, log)
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, SAML: sso, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds}, cat, blobs, sessions, log)
 	if err != nil {
 		return nil, err
 	}

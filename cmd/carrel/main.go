@@ -45,6 +45,7 @@ func commands() []command {
 		{"token", "manage API tokens: carrel token create --email E --name N | list EMAIL | revoke ID", runToken},
 		{"keys", "rotate the session key: carrel keys rotate (old key accepted for 12h)", runKeys},
 		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
+		{"hrfeed", "import an HR feed of people: carrel hrfeed import FILE [--dry-run] [--force]", runHRFeed},
 		{"backup", "copy the catalog now: carrel backup [--to DIR] (safe while serving)", runBackup},
 		{"restore", "replace the catalog with a backup: carrel restore FILE (with carrel serve stopped)", runRestore},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
@@ -179,4 +180,19 @@ func runVersion(_ context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "carrel %s\n", version)
 	return nil
+}
+
+// parsePositional parses flags that may come before, between or after the
+// positional arguments, and returns the positional ones.
+func parsePositional(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
 }
