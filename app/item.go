@@ -236,3 +236,9 @@ func ValidORCID(s string) bool {
 func NormalizeORCID(s string) string {
 	return strings.TrimPrefix(strings.TrimPrefix(s, "https://orcid.org/"), "http://orcid.org/")
 }
+
+// VersionRef names one published version of an item.
+type VersionRef struct {
+	ItemID int64
+	Number int
+}

@@ -58,18 +58,14 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 		"carrel backup or the backup job) after checking it against its manifest.\n"+
 		"carrel serve must be stopped. The current catalog is kept beside it as\n"+
 		"catalog.db.before-restore-TIME; the search index is rebuilt at the next start.")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseMixed(fs, args)
+	if err != nil {
 		return err
 	}
-	file := fs.Arg(0)
-	if fs.NArg() > 0 {
-		if err := parse(fs, fs.Args()[1:]); err != nil { // flags after FILE
-			return err
-		}
-	}
-	if file == "" {
+	if len(pos) != 1 {
 		return fmt.Errorf("restore takes one argument: the backup file")
 	}
+	file := pos[0]
 	cfg, err := e.config()
 	if err != nil {
 		return err

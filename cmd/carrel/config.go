@@ -23,6 +23,9 @@ type Config struct {
 	Log     LogConfig     `toml:"log"`
 	Auth    AuthConfig    `toml:"auth"`
 	Backup  BackupConfig  `toml:"backup"`
+	Fixity  FixityConfig  `toml:"fixity"`
+	// Preservation is where the preservation-export job writes bags.
+	Preservation PreservationConfig `toml:"preservation"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
 	Jobs map[string]JobConfig `toml:"jobs"`
 }
@@ -83,6 +86,18 @@ type BackupConfig struct {
 	Keep int    `toml:"keep"`
 }
 
+// FixityConfig is the [fixity] section: how much the fixity-audit job
+// reads per run.
+type FixityConfig struct {
+	BudgetBytes int64 `toml:"budget_bytes"`
+}
+
+// PreservationConfig is the [preservation] section.
+type PreservationConfig struct {
+	Target string `toml:"target"`
+	Tar    bool   `toml:"tar"`
+}
+
 // LogConfig is the [log] section.
 type LogConfig struct {
 	Level  string `toml:"level"`
@@ -99,6 +114,7 @@ func defaults() Config {
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Auth:    defaultAuth(),
 		Backup:  BackupConfig{Keep: 14},
+		Fixity:  FixityConfig{BudgetBytes: 4 << 30},
 		Jobs:    defaultJobs(),
 	}
 }
@@ -213,6 +229,9 @@ func (c *Config) validate() error {
 	}
 	if c.Upload.DefaultQuota < 0 {
 		return errors.New("config: upload.default_quota must not be negative")
+	}
+	if c.Fixity.BudgetBytes < 1 {
+		return errors.New("config: fixity.budget_bytes must be positive")
 	}
 	if c.Backup.Keep < 1 {
 		return errors.New("config: backup.keep must be at least 1")

@@ -35,6 +35,8 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 		fn            app.JobFunc
 	}{
 		{"backup", "copies the catalog to the backup directory with a manifest; keeps the newest backup.keep", backupJob(d)},
+		{"fixity-audit", "re-reads stored files (fixity.budget_bytes per run, oldest-checked first) and checks their SHA-256", fixityJob(d)},
+		{"preservation-export", "writes a BagIt bag of every newly published version, and records withdrawals", preservationJob(d)},
 		{"embargo-lift", "lifts embargoes whose date has come; the items become public in search and OAI-PMH", embargoLiftJob(d.cat)},
 		{"private-link-expiry", "deletes expired private links (they stop working when they expire) and audits each", privateLinkExpiryJob(d.cat)},
 	}
@@ -85,19 +87,15 @@ const jobsSynopsis = `jobs list | jobs run NAME | jobs runs NAME [--config FILE]
 
 func runJobs(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("jobs", jobsSynopsis)
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseMixed(fs, args)
+	if err != nil {
 		return err
 	}
-	rest := fs.Args()
 	if len(rest) == 0 {
 		fs.Usage()
 		return errors.New("missing subcommand: list, run NAME or runs NAME")
 	}
-	// Flags may follow the subcommand: carrel jobs run backup --data DIR.
-	if err := fs.Parse(rest[1:]); err != nil {
-		return err
-	}
-	sub, operands := rest[0], fs.Args()
+	sub, operands := rest[0], rest[1:]
 	want := map[string]int{"list": 0, "run": 1, "runs": 1}
 	n, ok := want[sub]
 	if !ok {

@@ -14,6 +14,8 @@ import (
 func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
 		"backup":              {Schedule: "15 2 * * *", Enabled: true},
+		"fixity-audit":        {Schedule: "30 * * * *", Enabled: true},
+		"preservation-export": {Schedule: "45 2 * * *", Enabled: true},
 		"embargo-lift":        {Schedule: "*/10 * * * *", Enabled: true},
 		"private-link-expiry": {Schedule: "30 3 * * *", Enabled: true},
 	}

@@ -48,6 +48,7 @@ func commands() []command {
 		{"hrfeed", "import an HR feed of people: carrel hrfeed import FILE [--dry-run] [--force]", runHRFeed},
 		{"backup", "copy the catalog now: carrel backup [--to DIR] (safe while serving)", runBackup},
 		{"restore", "replace the catalog with a backup: carrel restore FILE (with carrel serve stopped)", runRestore},
+		{"export", "write a BagIt bag of a published version: carrel export bag ITEM[/VERSION] [--to DIR]", runExport},
 		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
 		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},
@@ -139,6 +140,23 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// parseMixed parses flags that may come before, between or after the
+// positional arguments (carrel jobs run NAME --data DIR) and returns the
+// positional ones.
+func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // config loads the configuration the common flags name.
