@@ -183,6 +183,13 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if review, err := s.needsReview(r, it); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if review {
+		s.submitForReview(w, r, it)
+		return
+	}
 	ver, err := s.cat.Publish(r.Context(), it.ID)
 	if err != nil {
 		s.fail(w, r, err)

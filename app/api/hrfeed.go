@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -64,8 +63,7 @@ func (s *Server) handleHRFeedUpload(w http.ResponseWriter, r *http.Request) {
 	res := feedResult{DryRun: dry, Records: plan.Records, Created: plan.Count("create"), Updated: plan.Count("update"),
 		Deactivated: plan.Count("deactivate"), Reactivated: plan.Count("reactivate"), Unchanged: plan.Unchanged}
 	if !dry {
-		host, _, _ := net.SplitHostPort(r.RemoteAddr)
-		if _, err := s.cfg.HRFeed.Apply(r.Context(), plan.UploadID, force, app.AuditEntry{ActorID: a.AccountID, Address: host}); err != nil {
+		if _, err := s.cfg.HRFeed.Apply(r.Context(), plan.UploadID, force, who(r)); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -60,6 +60,7 @@ type Catalog interface {
 	UpdatePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, expires time.Time, who app.AuditEntry) (*app.PrivateLink, error)
 	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	CollectionCatalog
+	app.ReviewStore
 }
 
 // Config is the part of Carrel's configuration the API uses.
@@ -166,6 +167,13 @@ func (s *Server) routes() {
 	s.collectionRoutes()
 
 	s.handle("POST /v2/institution/hrfeed/upload", s.authed(s.handleHRFeedUpload))
+	s.handle("GET /v2/account/institution/reviews", s.authed(s.handleReviews))
+	s.handle("GET /v2/account/institution/review/{curation_id}", s.authed(s.handleReview))
+	s.handle("GET /v2/account/institution/review/{curation_id}/comments", s.authed(s.handleReviewComments))
+	s.handle("POST /v2/account/institution/review/{curation_id}/comments", s.authed(s.handleReviewComment))
+	s.handle("POST /v2/account/institution/review/{curation_id}/assign", s.authed(s.handleReviewAssign))
+	s.handle("POST /v2/account/institution/review/{curation_id}/approve", s.authed(s.handleReviewApprove))
+	s.handle("POST /v2/account/institution/review/{curation_id}/decline", s.authed(s.handleReviewDecline))
 	s.handle("GET /v2/admin/jobs", s.admin(s.handleAdminJobs))
 	s.handle("GET /v2/admin/jobs/{name}/runs", s.admin(s.handleAdminJobRuns))
 

@@ -17,66 +17,83 @@ import (
 func (db *DB) Publish(ctx context.Context, id int64) (*app.Version, error) {
 	var number int
 	err := db.change(ctx, func() int64 { return id }, func(tx *sql.Tx) error {
-		it, err := scanItem(tx.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ?`, id))
-		if err != nil {
-			return notFound(err, "item %d not found", id)
-		}
-		if it.Status == app.StatusWithdrawn {
-			return app.Errorf(app.ECONFLICT, "item %d has been withdrawn", id)
-		}
-		if it.Version > 0 && !it.DraftChanged {
-			number = it.Version
-			return nil
-		}
-		if missing := it.Draft.MissingForPublish(); len(missing) > 0 {
-			return app.Errorf(app.EUNPROCESSABLE, "cannot publish: missing %s", strings.Join(missing, ", "))
-		}
-		var bad []string
-		rows, err := tx.QueryContext(ctx, `SELECT id, name, status FROM files WHERE item_id = ? AND in_draft = 1 AND status != 'available' ORDER BY id`, id)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var fid int64
-			var name, status string
-			if err := rows.Scan(&fid, &name, &status); err != nil {
-				rows.Close()
-				return err
-			}
-			what := "is not complete"
-			if status == string(app.FileError) {
-				what = "failed verification; delete it and upload it again"
-			}
-			bad = append(bad, fmt.Sprintf("file %d (%s) %s", fid, name, what))
-		}
-		rows.Close()
-		if len(bad) > 0 {
-			return app.Errorf(app.EUNPROCESSABLE, "cannot publish: %s", strings.Join(bad, "; "))
-		}
-		number = it.Version + 1
-		now := db.stamp()
-		body, err := json.Marshal(it.Draft)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO versions (item_id, version, metadata, published_at) VALUES (?, ?, ?, ?)`,
-			id, number, string(body), now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO version_files (item_id, version, file_id, position)
-			SELECT ?, ?, id, row_number() OVER (ORDER BY id) FROM files WHERE item_id = ? AND in_draft = 1`, id, number, id); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE items SET status = 'public', curation_status = 'approved', version = ?, draft_changed = 0,
-			modified_at = ?, published_at = CASE WHEN published_at = '' THEN ? ELSE published_at END,
-			pub_type = ?, pub_doi = ?, pub_handle = ?, pub_resource_doi = ?, pub_at = ? WHERE id = ?`,
-			number, now, now, it.Draft.ItemType, it.Draft.DOI, it.Draft.Handle, it.Draft.ResourceDOI, now, id)
+		var err error
+		number, err = db.publishIn(ctx, tx, id)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.Version(ctx, id, number)
+}
+
+// publishIn publishes the item's draft inside tx and returns the version
+// number, so that an approval and the publish it causes commit together.
+func (db *DB) publishIn(ctx context.Context, tx *sql.Tx, id int64) (int, error) {
+	it, err := scanItem(tx.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ?`, id))
+	if err != nil {
+		return 0, notFound(err, "item %d not found", id)
+	}
+	if it.Status == app.StatusWithdrawn {
+		return 0, app.Errorf(app.ECONFLICT, "item %d has been withdrawn", id)
+	}
+	if it.Version > 0 && !it.DraftChanged {
+		return it.Version, nil
+	}
+	if err := checkPublishable(ctx, tx, it); err != nil {
+		return 0, err
+	}
+	number := it.Version + 1
+	now := db.stamp()
+	body, err := json.Marshal(it.Draft)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO versions (item_id, version, metadata, published_at) VALUES (?, ?, ?, ?)`,
+		id, number, string(body), now); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO version_files (item_id, version, file_id, position)
+		SELECT ?, ?, id, row_number() OVER (ORDER BY id) FROM files WHERE item_id = ? AND in_draft = 1`, id, number, id); err != nil {
+		return 0, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE items SET status = 'public', curation_status = 'approved', version = ?, draft_changed = 0,
+		modified_at = ?, published_at = CASE WHEN published_at = '' THEN ? ELSE published_at END,
+		pub_type = ?, pub_doi = ?, pub_handle = ?, pub_resource_doi = ?, pub_at = ? WHERE id = ?`,
+		number, now, now, it.Draft.ItemType, it.Draft.DOI, it.Draft.Handle, it.Draft.ResourceDOI, now, id)
+	return number, err
+}
+
+// checkPublishable refuses a draft that lacks what publishing needs or
+// whose files are unfinished or failed verification (EUNPROCESSABLE).
+func checkPublishable(ctx context.Context, tx *sql.Tx, it *app.Item) error {
+	id := it.ID
+	if missing := it.Draft.MissingForPublish(); len(missing) > 0 {
+		return app.Errorf(app.EUNPROCESSABLE, "cannot publish: missing %s", strings.Join(missing, ", "))
+	}
+	var bad []string
+	rows, err := tx.QueryContext(ctx, `SELECT id, name, status FROM files WHERE item_id = ? AND in_draft = 1 AND status != 'available' ORDER BY id`, id)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var fid int64
+		var name, status string
+		if err := rows.Scan(&fid, &name, &status); err != nil {
+			rows.Close()
+			return err
+		}
+		what := "is not complete"
+		if status == string(app.FileError) {
+			what = "failed verification; delete it and upload it again"
+		}
+		bad = append(bad, fmt.Sprintf("file %d (%s) %s", fid, name, what))
+	}
+	rows.Close()
+	if len(bad) > 0 {
+		return app.Errorf(app.EUNPROCESSABLE, "cannot publish: %s", strings.Join(bad, "; "))
+	}
+	return nil
 }
 
 // Version returns a published version with its files. ENOTFOUND if none.

@@ -38,6 +38,11 @@ type editPage struct {
 	Missing    []string
 	PageURL    string
 	Status     string
+	// Review is the item's open review, or its latest decided one.
+	Review       *app.Review
+	Thread       []commentView
+	ReviewNeeded bool // publishing goes through review
+	Submitted    bool
 }
 
 // catOption is one category in the picker.

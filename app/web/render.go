@@ -31,6 +31,7 @@ var statusOf = map[string]int{
 type view struct {
 	Site      string
 	Account   *app.Account
+	Reviewer  bool // the signed-in account reviews some group
 	Title     string
 	Path      string
 	Meta      []metaTag // <meta name content> pairs for the head
@@ -55,6 +56,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"isoDate":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"orcidURL": func(id string) string { return "https://orcid.org/" + app.NormalizeORCID(id) },
 		"join":     strings.Join,
+		"list":     func(s ...string) []string { return s },
 		"add":      func(a, b int) int { return a + b },
 		"query":    url.QueryEscape,
 		"fieldOf":  fieldOf,
@@ -88,6 +90,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	v.Site, v.Account, v.Path = s.cfg.SiteName, account(r.Context()), r.URL.Path
+	if groups, all := actor(r.Context()).GroupsWith(app.RoleReviewer, app.RoleGroupAdmin); all || len(groups) > 0 {
+		v.Reviewer = true
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		if page == "error" {

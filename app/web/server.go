@@ -54,6 +54,7 @@ type Catalog interface {
 	Categories(ctx context.Context) ([]app.Category, error)
 
 	CollectionCatalog
+	app.ReviewStore
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -162,6 +163,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.handleTokenRevoke))
 	s.samlRoutes()
 	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))
+	m.HandleFunc("GET /admin/reviews", s.reviewer(s.handleReviewQueue))
+	m.HandleFunc("GET /admin/reviews/{id}", s.reviewer(s.handleReviewPage))
+	m.HandleFunc("POST /admin/reviews/{id}", s.reviewer(s.handleReviewAction))
+	m.HandleFunc("POST /account/articles/{id}/review", s.signedIn(s.handleDepositorReview))
 	m.HandleFunc("GET /admin/hrfeed", s.admin(s.handleHRFeedForm))
 	m.HandleFunc("POST /admin/hrfeed", s.admin(s.handleHRFeedCheck))
 	m.HandleFunc("POST /admin/hrfeed/{id}/apply", s.admin(s.handleHRFeedApply))

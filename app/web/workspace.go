@@ -101,7 +101,7 @@ func (s *Server) handleEditForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := &editPage{Item: it, Form: formOf(&it.Draft), Saved: r.URL.Query().Has("saved")}
+	p := &editPage{Item: it, Form: formOf(&it.Draft), Saved: r.URL.Query().Has("saved"), Submitted: r.URL.Query().Has("submitted")}
 	s.renderEdit(w, r, http.StatusOK, p)
 }
 
@@ -140,6 +140,17 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 	it, err := s.ownItem(r)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if need, err := s.needsReview(r, it); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if need {
+		if _, err := s.cat.SubmitForReview(r.Context(), it.ID, who(r)); err != nil {
+			s.formFailed(w, r, &editPage{Item: it, Form: formOf(&it.Draft)}, err)
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/account/articles/%d?submitted=1", it.ID), http.StatusSeeOther)
 		return
 	}
 	ver, err := s.cat.Publish(r.Context(), it.ID)
@@ -187,6 +198,10 @@ func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 				}
 			}
 			p.Files = append(p.Files, row)
+		}
+		if err := s.fillReview(r, p); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 		p.Missing = p.Item.Draft.MissingForPublish()
 		p.PageURL = itemURL(p.Item.Draft.Title, p.Item.ID, 0)

@@ -63,6 +63,22 @@ func TestBrowser(t *testing.T) {
 	draft := s.createItem(t, tok, "Unfinished draft")
 	landing := fmt.Sprintf("/articles/Estuary_sensor_readings/%d", item)
 
+	t.Run("Review", func(t *testing.T) {
+		_, dept, _ := reviewGroups(t, s)
+		must(s.cli("", "user", "role", "depositor@example.edu", "depositor", "--group", fmt.Sprint(dept)))
+		if _, err := s.cli(password+"\n", "user", "add", "--email", "reviewer@example.edu", "--name", "Rita Reviewer", "--password-stdin"); err != nil {
+			t.Fatal(err)
+		}
+		must(s.cli("", "user", "role", "reviewer@example.edu", "reviewer", "--group", fmt.Sprint(dept)))
+		var created struct {
+			EntityID int64 `json:"entity_id"`
+		}
+		s.do("POST", "/v2/account/articles", tok, map[string]any{"title": "Sediment cores", "defined_type": "dataset", "license": 1,
+			"authors": []map[string]string{{"name": "Dana Depositor"}}, "categories": []int{3001}, "group_id": dept}).want(t, 201).JSON(t, &created)
+		s.upload(t, tok, created.EntityID, "cores.csv", []byte("depth,age\n1,120\n"), nil)
+		script(t, "review.cjs", fmt.Sprintf("CARREL_ITEM=%d", created.EntityID), "CARREL_REVIEWER_EMAIL=reviewer@example.edu")
+	})
+
 	t.Run("Accessibility", func(t *testing.T) {
 		pages := []string{"/", "/search?q=estuary", landing, landing + "?cite=bibtex",
 			fmt.Sprintf("/preview/%d", csvID), "/account", "/account/articles/new",

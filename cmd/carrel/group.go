@@ -14,8 +14,11 @@ import (
 func cliActor() app.AuditEntry { return app.AuditEntry{Address: "cli"} }
 
 func runGroup(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "review" {
+		return runGroupReview(ctx, e, args[1:])
+	}
 	if len(args) == 0 || (args[0] != "add" && args[0] != "list") {
-		fmt.Fprintln(e.stderr, "Usage: carrel group add --name N [--parent ID] [--quota BYTES] [--resource-id X]\n       carrel group list")
+		fmt.Fprintln(e.stderr, "Usage: carrel group add --name N [--parent ID] [--quota BYTES] [--resource-id X]\n       carrel group list\n       carrel group review ID on|off")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
@@ -115,5 +118,36 @@ func runUserRole(ctx context.Context, e *env, args []string) error {
 		return errors.New(app.ErrorMessage(err))
 	}
 	fmt.Fprintf(e.stdout, "%s is now %s %s\n", acct.Email, role.Title(), where)
+	return nil
+}
+
+// runGroupReview switches review before publication on or off for a group
+// and the groups below it.
+func runGroupReview(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("group review", "group review ID on|off")
+	pos, err := parsePositional(fs, args)
+	if err != nil {
+		return err
+	}
+	var id int64
+	if len(pos) != 2 || (pos[1] != "on" && pos[1] != "off") {
+		return errors.New("give the group's id and on or off")
+	}
+	if _, err := fmt.Sscan(pos[0], &id); err != nil || id <= 0 {
+		return fmt.Errorf("%q is not a group id", pos[0])
+	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	cat, err := openCatalog(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	if err := cat.SetGroupReview(ctx, id, pos[1] == "on", cliActor()); err != nil {
+		return errors.New(app.ErrorMessage(err))
+	}
+	fmt.Fprintf(e.stdout, "review is %s for group %d and the groups below it\n", pos[1], id)
 	return nil
 }

@@ -41,7 +41,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server and API", runServe},
 		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin]; role EMAIL ROLE [--group ID] [--remove]; deactivate|activate EMAIL", runUser},
-		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list", runGroup},
+		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list; carrel group review ID on|off", runGroup},
 		{"token", "manage API tokens: carrel token create --email E --name N | list EMAIL | revoke ID", runToken},
 		{"keys", "rotate the session key: carrel keys rotate (old key accepted for 12h)", runKeys},
 		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
