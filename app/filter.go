@@ -14,13 +14,24 @@ type ItemFilter struct {
 	Order          string // created_date, published_date or modified_date
 	Desc           bool
 	Offset, Limit  int
+	// After, if set, continues the listing after that row (keyset paging,
+	// which Figshare's X-Cursor header exposes); Offset is then ignored.
+	After *ListPosition
+}
+
+// ListPosition is a row's place in an ordered listing: the value of the
+// order column and the item id that breaks ties.
+type ListPosition struct {
+	Key string
+	ID  int64
 }
 
 // ListedItem is one row of a listing: the item, and for public listings its
 // latest published version (without files).
 type ListedItem struct {
-	Item    *Item
-	Version *Version
+	Item     *Item
+	Version  *Version
+	Position ListPosition // where the row stands in the listing's order
 	// Datestamp is when a harvest last saw the record change: its latest
 	// publication or access change, or its withdrawal. Set by harvests only.
 	Datestamp time.Time

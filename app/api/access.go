@@ -194,7 +194,6 @@ func (s *Server) handlePublicEmbargo(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, embargoOf(it))
 }
 
@@ -204,7 +203,6 @@ func (s *Server) handlePublicConfidentiality(w http.ResponseWriter, r *http.Requ
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, confidentialityOf(it))
 }
 

@@ -183,7 +183,7 @@ func itemTypeOf(raw json.RawMessage, v *vocabulary) (int, error) {
 		}
 		return 0, app.Errorf(app.EUNPROCESSABLE, "defined_type %d is not an item type; see GET /v2/item_types", id)
 	}
-	return 0, app.Errorf(app.EINVALID, "defined_type must be a string such as \"dataset\"")
+	return 0, app.Errorf(app.EUNPROCESSABLE, "defined_type must be a string such as \"dataset\"")
 }
 
 // categoryBySource finds a category by its scheme code (e.g. FoR "3101").

@@ -111,6 +111,7 @@ func (s *Server) handleOwnArticle(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	lastModified(w, it.Modified)
 	s.writeJSON(w, http.StatusOK, s.completeArticle(r, v, it, nil, files))
 }
 

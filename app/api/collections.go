@@ -144,9 +144,6 @@ func (s *Server) writeCollections(w http.ResponseWriter, r *http.Request, rows [
 		}
 		out = append(out, s.shortCollection(r, l.Collection, &l.Collection.Draft, published))
 	}
-	if public {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-	}
 	s.writeJSON(w, http.StatusOK, out)
 }
 
@@ -166,7 +163,6 @@ func (s *Server) handlePublicCollection(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, s.completeCollection(r, v, c, ver, len(members)))
 }
 
@@ -191,7 +187,6 @@ func (s *Server) handleCollectionVersions(w http.ResponseWriter, r *http.Request
 		out = append(out, versionJSON{v.Number, fmt.Sprintf("%s/v2/collections/%d/versions/%d", s.base(r), c.ID, v.Number),
 			fundingOf(v.Metadata.FundingList)})
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, out)
 }
 
@@ -216,7 +211,6 @@ func (s *Server) handlePublicCollectionArticles(w http.ResponseWriter, r *http.R
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, out)
 }
 

@@ -109,7 +109,6 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", contentDisposition("attachment", f.Name))
 	h.Set("ETag", `"`+f.SHA256+`"`)
 	h.Set("Cache-Control", cacheControl(it))
-	h.Set("Access-Control-Allow-Origin", "*")
 	http.ServeContent(w, r, "", f.Created, blob)
 }
 
@@ -170,7 +169,6 @@ func (s *Server) writeZip(w http.ResponseWriter, r *http.Request, name string, f
 	h.Set("Content-Type", "application/zip")
 	h.Set("Content-Disposition", contentDisposition("attachment", name+".zip"))
 	h.Set("Cache-Control", "private, no-store")
-	h.Set("Access-Control-Allow-Origin", "*")
 	zw := zip.NewWriter(w)
 	for _, f := range chosen {
 		if err := s.zipFile(r, zw, &f); err != nil {

@@ -88,10 +88,12 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 			return app.Errorf(app.EINVALID, "request body is empty; a JSON object is required")
 		case errors.As(err, &syntax):
 			return app.Errorf(app.EINVALID, "invalid JSON at byte %d: %v", syntax.Offset, err)
+		// JSON that parses but has the wrong structure is invalid data: 422,
+		// as Figshare distinguishes it from a body that is not JSON (400).
 		case errors.As(err, &typ):
-			return app.Errorf(app.EINVALID, "field %q must be of type %s", typ.Field, typ.Type)
+			return app.Errorf(app.EUNPROCESSABLE, "field %q must be of type %s", typ.Field, typ.Type)
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
-			return app.Errorf(app.EINVALID, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return app.Errorf(app.EUNPROCESSABLE, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
 		return app.Errorf(app.EINVALID, "invalid JSON: %v", err)
 	}
@@ -131,6 +133,9 @@ func actor(ctx context.Context) app.Actor {
 // authenticate resolves the request's credentials. No credentials give the
 // anonymous actor; bad credentials are an error (401), never anonymous.
 func (s *Server) authenticate(r *http.Request) (app.Actor, error) {
+	if r.Method == http.MethodPost && r.URL.Path == "/v2/token" {
+		return app.Actor{}, nil // the token endpoint authenticates clients, not accounts
+	}
 	var tok string
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, value, ok := strings.Cut(h, " ")
@@ -152,9 +157,13 @@ func (s *Server) authenticate(r *http.Request) (app.Actor, error) {
 	if !auth.WellFormedToken(tok) {
 		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "malformed token: a Carrel token is 64 lower-case hexadecimal characters, sent as 'Authorization: token <token>'")
 	}
-	acct, err := s.cat.AccountByTokenHash(r.Context(), auth.HashToken(tok))
+	hash := auth.HashToken(tok)
+	acct, err := s.cat.AccountByTokenHash(r.Context(), hash)
 	if app.ErrorCode(err) == app.ENOTFOUND {
-		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "unknown token: it was revoked, its account is deactivated, or it was never issued")
+		acct, _, err = s.cat.AccountByOAuthToken(r.Context(), hash)
+	}
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "unknown token: it was revoked or has expired, its account is deactivated, or it was never issued")
 	} else if err != nil {
 		return app.Actor{}, err
 	}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -8,10 +10,12 @@ import (
 	"carrel/app"
 )
 
-// Figshare's paging limits.
+// Figshare's paging limits. Listings deeper than maxOffset continue with
+// X-Cursor.
 const (
 	maxPage     = 5000
 	maxPageSize = 1000
+	maxOffset   = 5000
 	defPageSize = 10
 )
 
@@ -41,7 +45,7 @@ func paging(r *http.Request) (offset, limit int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	off, hasOffset, err := num("offset", 0, maxPage*maxPageSize)
+	off, hasOffset, err := num("offset", 0, maxOffset)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -93,4 +97,49 @@ func queryInt(r *http.Request, name string) (int64, error) {
 		return 0, app.Errorf(app.EUNPROCESSABLE, "%s must be a non-negative integer", name)
 	}
 	return n, nil
+}
+
+// listCursor is what an X-Cursor header carries, opaque to clients: the
+// listing's order and the position of the last row sent.
+type listCursor struct {
+	Order string `json:"o"`
+	Desc  bool   `json:"d"`
+	Key   string `json:"k"`
+	ID    int64  `json:"i"`
+}
+
+// cursorAfter reads the X-Cursor request header of a listing in the given
+// order: ok is false when there is none. A cursor replaces offset and page;
+// limit or page_size still set the page's size.
+func cursorAfter(r *http.Request, order string, desc bool) (pos app.ListPosition, ok bool, err error) {
+	v := r.Header.Get("X-Cursor")
+	if v == "" {
+		return pos, false, nil
+	}
+	if q := r.URL.Query(); q.Has("offset") || q.Has("page") {
+		return pos, false, app.Errorf(app.EUNPROCESSABLE, "X-Cursor continues a listing by itself: send limit or page_size with it, not offset or page")
+	}
+	var c listCursor
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.ID <= 0 {
+		return pos, false, app.Errorf(app.EUNPROCESSABLE, "X-Cursor is not a cursor this server issued; send back the X-Cursor header of the previous page")
+	}
+	if c.Order != order || c.Desc != desc {
+		return pos, false, app.Errorf(app.EUNPROCESSABLE, "this X-Cursor continues a listing in another order: send the same order and order_direction as the first page")
+	}
+	return app.ListPosition{Key: c.Key, ID: c.ID}, true, nil
+}
+
+// setCursor gives a full page the X-Cursor that continues after its last
+// row, however deep.
+func setCursor(w http.ResponseWriter, order string, desc bool, rows []app.ListedItem, limit int) {
+	if len(rows) == 0 || len(rows) < limit {
+		return
+	}
+	last := rows[len(rows)-1].Position
+	b, _ := json.Marshal(listCursor{Order: order, Desc: desc, Key: last.Key, ID: last.ID})
+	w.Header().Set("X-Cursor", base64.RawURLEncoding.EncodeToString(b))
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"carrel/app"
 )
@@ -80,7 +81,7 @@ func (s *Server) handlePublicList(w http.ResponseWriter, r *http.Request) {
 	for _, l := range rows {
 		out = append(out, s.shortArticle(r, v, l.Item, &l.Version.Metadata, l.Version.Published))
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
+	setCursor(w, f.Order, f.Desc, rows, f.Limit)
 	s.writeJSON(w, http.StatusOK, out)
 }
 
@@ -104,6 +105,11 @@ func publicFilter(r *http.Request) (app.ItemFilter, error) {
 	case "asc":
 	default:
 		return f, app.Errorf(app.EUNPROCESSABLE, "order_direction must be asc or desc")
+	}
+	if pos, ok, err := cursorAfter(r, f.Order, f.Desc); err != nil {
+		return f, err
+	} else if ok {
+		f.After = &pos
 	}
 	if f.PublishedSince, err = queryDate(r, "published_since"); err != nil {
 		return f, err
@@ -137,8 +143,18 @@ func (s *Server) handlePublicArticle(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
+	lastModified(w, publicModified(it, ver))
 	s.writeJSON(w, http.StatusOK, s.completeArticle(r, v, it, ver, nil))
+}
+
+// publicModified is when a public record last changed: its version's
+// publication, or the withdrawal that turned it into a tombstone. Draft
+// edits do not count: they are not public, and neither is their time.
+func publicModified(it *app.Item, ver *app.Version) time.Time {
+	if it.Status == app.StatusWithdrawn && it.Modified.After(ver.Published) {
+		return it.Modified
+	}
+	return ver.Published
 }
 
 func (s *Server) handlePublicVersion(w http.ResponseWriter, r *http.Request) {
@@ -164,21 +180,20 @@ func (s *Server) handlePublicVersions(w http.ResponseWriter, r *http.Request) {
 	for _, v := range vs {
 		out = append(out, versionJSON{v.Number, fmt.Sprintf("%s/v2/articles/%d/versions/%d", s.base(r), it.ID, v.Number)})
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handlePublicFiles(w http.ResponseWriter, r *http.Request) {
-	_, ver, err := s.publicFiles(r)
+	it, ver, err := s.publicFiles(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	lastModified(w, publicModified(it, ver))
 	out := []fileJSON{}
 	for i := range ver.Files {
 		out = append(out, s.publicFile(r, &ver.Files[i]))
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	s.writeJSON(w, http.StatusOK, out)
 }
 
@@ -199,7 +214,6 @@ func (s *Server) handlePublicFile(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range ver.Files {
 		if ver.Files[i].ID == fid {
-			w.Header().Set("Access-Control-Allow-Origin", "*")
 			s.writeJSON(w, http.StatusOK, s.publicFile(r, &ver.Files[i]))
 			return
 		}

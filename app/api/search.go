@@ -150,8 +150,5 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 		}
 		out = append(out, articleWithProject{article: s.shortArticle(r, v, it, &ver.Metadata, ver.Published)})
 	}
-	if scope == search.ScopePublic {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-	}
 	s.writeJSON(w, http.StatusOK, out)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +52,8 @@ type Catalog interface {
 	Ping(ctx context.Context) error
 	SigninCatalog
 
+	OAuthCatalog
+
 	// Access: embargo, confidentiality, private links; each change is
 	// audited as done by who.
 	SetEmbargo(ctx context.Context, id int64, e app.Embargo, who app.AuditEntry) (*app.Item, error)
@@ -77,6 +80,9 @@ type Config struct {
 	Jobs app.JobBoard
 	// HRFeed imports institution HR feeds; nil answers 403.
 	HRFeed app.HRFeedImporter
+	// OAuth access and refresh tokens live this long; 0 means one hour and
+	// thirty days.
+	OAuthAccessTTL, OAuthRefreshTTL time.Duration
 }
 
 // Server is the API's HTTP handler.
@@ -101,27 +107,45 @@ func New(cfg Config, cat Catalog, blobs storage.Backend, index Searcher, session
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 4 << 20
 	}
+	if cfg.OAuthAccessTTL <= 0 {
+		cfg.OAuthAccessTTL = time.Hour
+	}
+	if cfg.OAuthRefreshTTL <= 0 {
+		cfg.OAuthRefreshTTL = 30 * 24 * time.Hour
+	}
 	s := &Server{cfg: cfg, cat: cat, blobs: blobs, search: index, sessions: sessions, log: log, mux: http.NewServeMux(), parts: partLocks{held: map[partKey]bool{}}}
 	s.routes()
 	return s
 }
 
 // Handler returns the server's handler with its middleware.
-func (s *Server) Handler() http.Handler { return s.withRequestLog(s.mux) }
+func (s *Server) Handler() http.Handler {
+	return s.withCORS(s.withRequestLog(http.HandlerFunc(s.dispatch)))
+}
 
 // Routes lists the method and path pattern of every API route, so that
 // the API coverage page can be generated from what is really served.
 func (s *Server) Routes() []string { return append([]string{}, s.patterns...) }
 
-// handle registers a route and remembers its pattern.
+// handle registers a route and remembers its pattern. GET routes answer
+// conditional requests.
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	s.patterns = append(s.patterns, pattern)
+	if strings.HasPrefix(pattern, "GET ") {
+		h = conditional(h)
+	}
 	s.mux.HandleFunc(pattern, h)
 }
 
 func (s *Server) routes() {
 	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	s.handle("GET /readyz", s.handleReady)
+
+	s.handle("POST /v2/token", s.handleTokenCreate)
+	s.handle("GET /v2/token", s.authed(s.handleTokenInfo))
+	s.handle("GET /v2/admin/oauth/applications", s.adminOnly(s.handleOAuthAppList))
+	s.handle("POST /v2/admin/oauth/applications", s.adminOnly(s.handleOAuthAppCreate))
+	s.handle("DELETE /v2/admin/oauth/applications/{client_id}", s.adminOnly(s.handleOAuthAppRemove))
 
 	s.handle("GET /v2/item_types", s.handleItemTypes)
 	s.handle("GET /v2/licenses", s.handleLicenses)
@@ -181,10 +205,6 @@ func (s *Server) routes() {
 	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)
 	s.handle("DELETE /upload/{token}/{part}", s.handlePartReset)
 	s.signinRoutes()
-
-	s.mux.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, app.Errorf(app.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
-	})
 }
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {

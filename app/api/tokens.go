@@ -45,13 +45,13 @@ func toTokenJSON(t app.Token) tokenJSON {
 // personal tokens) and Figshare's institution account update, which an
 // administrator uses to deactivate and reactivate accounts.
 func (s *Server) signinRoutes() {
-	s.handle("GET /v2/account/tokens", s.authed(s.handleTokenList))
-	s.handle("POST /v2/account/tokens", s.authed(s.handleTokenCreate))
-	s.handle("DELETE /v2/account/tokens/{tid}", s.authed(s.handleTokenRevoke))
+	s.handle("GET /v2/account/tokens", s.authed(s.handlePersonalTokenList))
+	s.handle("POST /v2/account/tokens", s.authed(s.handlePersonalTokenCreate))
+	s.handle("DELETE /v2/account/tokens/{tid}", s.authed(s.handlePersonalTokenRevoke))
 	s.handle("PUT /v2/account/institution/accounts/{account_id}", s.authed(s.handleAccountUpdate))
 }
 
-func (s *Server) handleTokenList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePersonalTokenList(w http.ResponseWriter, r *http.Request) {
 	tokens, err := s.cat.Tokens(r.Context(), actor(r.Context()).AccountID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -64,7 +64,7 @@ func (s *Server) handleTokenList(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePersonalTokenCreate(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Name string `json:"name"`
 	}
@@ -85,7 +85,7 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusCreated, j)
 }
 
-func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePersonalTokenRevoke(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "tid")
 	if err != nil {
 		s.fail(w, r, err)

@@ -54,7 +54,17 @@ func (db *DB) ListItems(ctx context.Context, f app.ItemFilter) ([]app.ListedItem
 	if f.Desc {
 		dir = " DESC"
 	}
-	q := `SELECT ` + prefixed("i.", itemColumns) + `, coalesce(v.metadata, ''), coalesce(v.published_at, '')
+	key := "coalesce(" + order + ", '')"
+	if f.After != nil {
+		cmp := " > "
+		if f.Desc {
+			cmp = " < "
+		}
+		where = append(where, "("+key+", i.id)"+cmp+"(?, ?)")
+		args = append(args, f.After.Key, f.After.ID)
+		f.Offset = 0
+	}
+	q := `SELECT ` + prefixed("i.", itemColumns) + `, coalesce(v.metadata, ''), coalesce(v.published_at, ''), ` + key + `
 		FROM items i LEFT JOIN versions v ON v.item_id = i.id AND v.version = i.version`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -68,12 +78,12 @@ func (db *DB) ListItems(ctx context.Context, f app.ItemFilter) ([]app.ListedItem
 	defer rows.Close()
 	var out []app.ListedItem
 	for rows.Next() {
-		var vmeta, vat string
-		it, err := scanItem(rows, &vmeta, &vat)
+		var vmeta, vat, sortKey string
+		it, err := scanItem(rows, &vmeta, &vat, &sortKey)
 		if err != nil {
 			return nil, translate(err)
 		}
-		l := app.ListedItem{Item: it}
+		l := app.ListedItem{Item: it, Position: app.ListPosition{Key: sortKey, ID: it.ID}}
 		if vmeta != "" {
 			l.Version = &app.Version{ItemID: it.ID, Number: it.Version, Published: parseTime(vat)}
 			if err := json.Unmarshal([]byte(vmeta), &l.Version.Metadata); err != nil {

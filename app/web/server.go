@@ -54,6 +54,11 @@ type Catalog interface {
 	Categories(ctx context.Context) ([]app.Category, error)
 
 	CollectionCatalog
+
+	// OAuthApp returns a registered application; ENOTFOUND if none.
+	OAuthApp(ctx context.Context, clientID string) (*app.OAuthApp, error)
+	// CreateOAuthCode stores an authorization code the account granted.
+	CreateOAuthCode(ctx context.Context, c *app.OAuthCode) error
 	app.ReviewStore
 }
 
@@ -76,6 +81,9 @@ type Config struct {
 	Jobs app.JobBoard
 	// HRFeed imports HR feeds on /admin/hrfeed; nil hides the page.
 	HRFeed app.HRFeedImporter
+	// OAuthCodeTTL is how long an authorization code may wait to be
+	// exchanged; 0 means five minutes.
+	OAuthCodeTTL time.Duration
 }
 
 // Server is the web pages' HTTP handler.
@@ -162,6 +170,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /account/tokens", s.signedIn(s.handleTokenCreate))
 	m.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.handleTokenRevoke))
 	s.samlRoutes()
+	m.HandleFunc("GET /account/applications/authorize", s.signedIn(s.handleAuthorizeForm))
+	m.HandleFunc("POST /account/applications/authorize", s.signedIn(s.handleAuthorize))
 	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))
 	m.HandleFunc("GET /admin/reviews", s.reviewer(s.handleReviewQueue))
 	m.HandleFunc("GET /admin/reviews/{id}", s.reviewer(s.handleReviewPage))

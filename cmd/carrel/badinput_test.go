@@ -45,8 +45,8 @@ func TestBadInput(t *testing.T) {
 		if e.Message == "" || e.Code == "" {
 			t.Fatalf("error body lacks message or code: %+v", e)
 		}
-		s.do("POST", "/v2/account/articles", tok, `{"title": "x", "colour": "red"}`).want(t, 400)
-		s.do("POST", "/v2/account/articles", tok, `{"title": 5}`).want(t, 400)
+		s.do("POST", "/v2/account/articles", tok, `{"title": "x", "colour": "red"}`).want(t, 422)
+		s.do("POST", "/v2/account/articles", tok, `{"title": 5}`).want(t, 422)
 		s.do("POST", "/v2/account/articles", tok, ``).want(t, 400)
 		s.do("POST", "/v2/account/articles", tok, `{"title":"a"} {"title":"b"}`).want(t, 400)
 		s.do("POST", "/v2/account/articles", tok, `{"description":"no title"}`).want(t, 422)

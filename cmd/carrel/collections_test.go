@@ -49,14 +49,14 @@ func TestCollectionLifeCycle(t *testing.T) {
 	})
 
 	t.Run("BadInput", func(t *testing.T) {
-		s.do("POST", "/v2/account/collections", ada, map[string]any{"title": "Valid title", "colour": "red"}).want(t, 400)
+		s.do("POST", "/v2/account/collections", ada, map[string]any{"title": "Valid title", "colour": "red"}).want(t, 422)
 		s.do("POST", "/v2/account/collections", ada, map[string]any{"title": "ab"}).want(t, 422)
 		s.do("POST", "/v2/account/collections", ada, map[string]any{"description": "no title"}).want(t, 422)
 		s.do("POST", "/v2/account/collections", ada, map[string]any{"title": "Valid title", "articles": []int64{bobsDraft}}).want(t, 422)
 		s.do("POST", "/v2/account/collections", ada, map[string]any{"title": "Valid title", "categories": []int{999999}}).want(t, 422)
 		s.do("POST", own+"/articles", ada, map[string]any{"articles": []int64{bobsDraft}}).want(t, 422)
 		s.do("POST", own+"/articles", ada, map[string]any{"articles": []int64{-4}}).want(t, 422)
-		s.do("POST", own+"/articles", ada, `{"articles": "all"}`).want(t, 400)
+		s.do("POST", own+"/articles", ada, `{"articles": "all"}`).want(t, 422)
 		s.do("DELETE", own+"/articles/999999", ada, nil).want(t, 404)
 		s.do("GET", "/v2/account/collections?page=0", ada, nil).want(t, 422)
 		s.do("POST", "/v2/collections/search", "", map[string]any{"order": "sideways"}).want(t, 422)

@@ -23,6 +23,7 @@ type Config struct {
 	Log     LogConfig     `toml:"log"`
 	Auth    AuthConfig    `toml:"auth"`
 	Backup  BackupConfig  `toml:"backup"`
+	OAuth   OAuthConfig   `toml:"oauth"`
 	Fixity  FixityConfig  `toml:"fixity"`
 	// Preservation is where the preservation-export job writes bags.
 	Preservation PreservationConfig `toml:"preservation"`
@@ -86,6 +87,13 @@ type BackupConfig struct {
 	Keep int    `toml:"keep"`
 }
 
+// OAuthConfig is the [oauth] section: lifetimes of what OAuth2 issues.
+type OAuthConfig struct {
+	CodeSeconds         int `toml:"code_seconds"`
+	AccessTokenSeconds  int `toml:"access_token_seconds"`
+	RefreshTokenSeconds int `toml:"refresh_token_seconds"`
+}
+
 // FixityConfig is the [fixity] section: how much the fixity-audit job
 // reads per run.
 type FixityConfig struct {
@@ -114,6 +122,7 @@ func defaults() Config {
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Auth:    defaultAuth(),
 		Backup:  BackupConfig{Keep: 14},
+		OAuth:   OAuthConfig{CodeSeconds: 300, AccessTokenSeconds: 3600, RefreshTokenSeconds: 30 * 24 * 3600},
 		Fixity:  FixityConfig{BudgetBytes: 4 << 30},
 		Jobs:    defaultJobs(),
 	}
@@ -210,6 +219,9 @@ func setField(f reflect.Value, value string) error {
 func (c *Config) validate() error {
 	if c.Server.DataDir == "" {
 		return errors.New("config: server.data_dir must not be empty")
+	}
+	if o := c.OAuth; o.CodeSeconds < 1 || o.CodeSeconds > 600 || o.AccessTokenSeconds < 60 || o.RefreshTokenSeconds < o.AccessTokenSeconds {
+		return errors.New("config: oauth.code_seconds must be 1 to 600 (RFC 6749 advises at most 10 minutes), oauth.access_token_seconds at least 60, and oauth.refresh_token_seconds at least the access token's")
 	}
 	switch c.Storage.Backend {
 	case "local":

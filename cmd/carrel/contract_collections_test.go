@@ -85,7 +85,7 @@ var collectionContractCases = map[string][]contractCase{
 		{"OK", 201, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.owner, body: map[string]any{"title": "Created by the contract test", "articles": []int64{f.public}}}
 		}},
-		{"ErrUnknownField", 400, func(f *contractFixture) contractRequest {
+		{"ErrUnknownField", 422, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.owner, body: map[string]any{"title": "Valid title", "colour": "red"}}
 		}},
 		{"ErrShortTitle", 422, func(f *contractFixture) contractRequest {
@@ -114,7 +114,7 @@ var collectionContractCases = map[string][]contractCase{
 		{"OK", 205, func(f *contractFixture) contractRequest {
 			return f.asOwner(own(f.newCollection(false), map[string]any{"keywords": []string{"patched"}}))
 		}},
-		{"ErrUnknownField", 400, func(f *contractFixture) contractRequest {
+		{"ErrUnknownField", 422, func(f *contractFixture) contractRequest {
 			return f.asOwner(own(f.newCollection(false), map[string]any{"colour": "red"}))
 		}},
 	},
@@ -207,7 +207,7 @@ var collectionContractCases = map[string][]contractCase{
 		{"OK", 205, func(f *contractFixture) contractRequest {
 			return f.asOwner(own(f.newCollection(false), map[string]any{"articles": []int64{f.public}}))
 		}},
-		{"ErrNotAList", 400, func(f *contractFixture) contractRequest {
+		{"ErrNotAList", 422, func(f *contractFixture) contractRequest {
 			return f.asOwner(own(f.newCollection(false), map[string]any{"articles": "all"}))
 		}},
 	},

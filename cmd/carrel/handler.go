@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"time"
 
 	"carrel/app/api"
 	"carrel/app/auth"
@@ -43,19 +44,36 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 
 	feeds := &hrfeed.Service{Store: cat}
 	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds}, cat, blobs, index, sessions, log)
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds,
+		OAuthAccessTTL:  time.Duration(cfg.OAuth.AccessTokenSeconds) * time.Second,
+		OAuthRefreshTTL: time.Duration(cfg.OAuth.RefreshTokenSeconds) * time.Second}, cat, blobs, index, sessions, log)
 	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, SAML: sso, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds}, cat, blobs, sessions, log)
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, SAML: sso, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds,
+		OAuthCodeTTL: time.Duration(cfg.OAuth.CodeSeconds) * time.Second}, cat, blobs, sessions, log)
 	if err != nil {
 		return nil, err
 	}
 	harvest := oai.New(oai.Config{BaseURL: baseURL, RepositoryName: cfg.Site.Name, AdminEmail: cfg.Site.AdminEmail,
 		Publisher: publisher, TokenKey: oaiKey}, cat, log)
 
-	// Browsers may now call the API with their session cookie, so it too
-	// refuses cross-site unsafe requests; token clients send no Origin and
-	// pass unchanged.
-	apiHandler := http.NewCrossOriginProtection().Handler(apiServer.Handler())
+	// Browsers may call the API with their session cookie, so it refuses
+	// cross-site unsafe requests made with one. A request carrying an
+	// Authorization header is authenticated by that token alone, never by
+	// the cookie, so scripts on other origins may use the API with a token,
+	// as the API's CORS policy lets them.
+	protect := http.NewCrossOriginProtection()
+	protect.SetDenyHandler(http.HandlerFunc(apiServer.DenyCrossOrigin))
+	// The token endpoint authenticates the client by its secret, never by a
+	// cookie, so any origin may call it.
+	protect.AddInsecureBypassPattern("POST /v2/token")
+	protected, tokenOnly := protect.Handler(apiServer.Handler()), apiServer.Handler()
+	apiHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			tokenOnly.ServeHTTP(w, r)
+			return
+		}
+		protected.ServeHTTP(w, r)
+	})
 	root := http.NewServeMux()
 	for _, p := range []string{"/v2/", "/upload/", "/healthz", "/readyz"} {
 		root.Handle(p, apiHandler)

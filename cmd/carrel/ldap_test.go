@@ -33,7 +33,7 @@ admin_groups = ["carrel-admins"]
 		t.Error("the sign-in page does not ask for a user name")
 	}
 	b := browser()
-	if got := s.signIn(b, "ada", ldaptest.AdaPassword); got != http.StatusSeeOther {
+	if got := s.postLogin(b, "ada", ldaptest.AdaPassword); got != http.StatusSeeOther {
 		t.Fatalf("LDAP sign-in: %d", got)
 	}
 	if got := status(t, b, s.URL+"/account"); got != 200 {
@@ -44,7 +44,7 @@ admin_groups = ["carrel-admins"]
 	if err != nil || a.FullName() != "Ada Lovelace" || a.ORCID != "0000-0002-1825-0097" || a.Admin {
 		t.Fatalf("account made at first sign-in: %+v, %v", a, err)
 	}
-	if got := s.signIn(browser(), "charles", ldaptest.CharlesPassword); got != http.StatusSeeOther {
+	if got := s.postLogin(browser(), "charles", ldaptest.CharlesPassword); got != http.StatusSeeOther {
 		t.Fatalf("charles: %d", got)
 	}
 	if c, _ := cat.AccountByEmail(t.Context(), "charles@example.edu"); c == nil || !c.Admin {
@@ -64,7 +64,7 @@ admin_groups = ["carrel-admins"]
 		t.Errorf("a locked directory user is answered differently from an unknown one")
 	}
 	for _, inj := range []string{"*)(uid=*", "ad*", "*"} {
-		if got := s.signIn(browser(), inj, ldaptest.AdaPassword); got != http.StatusUnauthorized {
+		if got := s.postLogin(browser(), inj, ldaptest.AdaPassword); got != http.StatusUnauthorized {
 			t.Errorf("filter injection %q: %d", inj, got)
 		}
 	}

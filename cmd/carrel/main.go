@@ -44,6 +44,7 @@ func commands() []command {
 		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list; carrel group review ID on|off", runGroup},
 		{"token", "manage API tokens: carrel token create --email E --name N | list EMAIL | revoke ID", runToken},
 		{"keys", "rotate the session key: carrel keys rotate (old key accepted for 12h)", runKeys},
+		{"oauth", "OAuth2 applications: carrel oauth app add --name N --redirect-uri URI | list | remove CLIENT_ID", runOAuth},
 		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
 		{"hrfeed", "import an HR feed of people: carrel hrfeed import FILE [--dry-run] [--force]", runHRFeed},
 		{"backup", "copy the catalog now: carrel backup [--to DIR] (safe while serving)", runBackup},

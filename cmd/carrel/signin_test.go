@@ -19,8 +19,8 @@ func browser() *http.Client {
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// signIn posts the sign-in form and returns the status.
-func (s *testServer) signIn(c *http.Client, email, password string) int {
+// postLogin posts the sign-in form and returns the status.
+func (s *testServer) postLogin(c *http.Client, email, password string) int {
 	s.t.Helper()
 	res, err := c.PostForm(s.URL+"/login", url.Values{"email": {email}, "password": {password}})
 	if err != nil {
@@ -55,7 +55,7 @@ func TestDeactivation(t *testing.T) {
 	}
 	tok = strings.TrimSpace(tok)
 	b := browser()
-	if got := s.signIn(b, "dee@example.edu", testPassphrase); got != http.StatusSeeOther {
+	if got := s.postLogin(b, "dee@example.edu", testPassphrase); got != http.StatusSeeOther {
 		t.Fatalf("sign-in: %d", got)
 	}
 	if got := status(t, b, s.URL+"/account"); got != 200 {
@@ -72,7 +72,7 @@ func TestDeactivation(t *testing.T) {
 			t.Errorf("/account after deactivation: %d, want a redirect to sign in", got)
 		}
 		s.do("GET", "/v2/account/articles", tok, nil).want(t, 401)
-		if got := s.signIn(browser(), "dee@example.edu", testPassphrase); got != http.StatusUnauthorized {
+		if got := s.postLogin(browser(), "dee@example.edu", testPassphrase); got != http.StatusUnauthorized {
 			t.Errorf("sign-in of a deactivated account: %d", got)
 		}
 		if _, err := s.cli("", "user", "activate", "dee@example.edu"); err != nil {

@@ -20,7 +20,7 @@ func TestSigninThrottle(t *testing.T) {
 	}
 	for _, name := range []string{"tess@example.edu", "nobody@example.edu"} {
 		for i := range 3 {
-			if got := s.signIn(browser(), name, "wrong password "+name); got != http.StatusUnauthorized {
+			if got := s.postLogin(browser(), name, "wrong password "+name); got != http.StatusUnauthorized {
 				t.Fatalf("%s failure %d: %d", name, i, got)
 			}
 		}
@@ -33,17 +33,17 @@ func TestSigninThrottle(t *testing.T) {
 	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
 		t.Fatalf("right password after 3 failures: %d, Retry-After %q; want 429 with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
 	}
-	if got := s.signIn(browser(), "nobody@example.edu", "anything at all"); got != http.StatusTooManyRequests {
+	if got := s.postLogin(browser(), "nobody@example.edu", "anything at all"); got != http.StatusTooManyRequests {
 		t.Errorf("unknown name after 3 failures: %d, want 429 like a real account", got)
 	}
-	if got := s.signIn(browser(), "other@example.edu", "anything at all"); got != http.StatusUnauthorized {
+	if got := s.postLogin(browser(), "other@example.edu", "anything at all"); got != http.StatusUnauthorized {
 		t.Errorf("another name from the same address: %d, want 401", got)
 	}
 
 	// Stop the server and start another on the same data directory.
 	s.Stop()
 	s2 := startServerIn(t, dir, conf)
-	if got := s2.signIn(browser(), "tess@example.edu", testPassphrase); got != http.StatusTooManyRequests {
+	if got := s2.postLogin(browser(), "tess@example.edu", testPassphrase); got != http.StatusTooManyRequests {
 		t.Errorf("after restart: %d, want 429", got)
 	}
 	cat := s2.openCatalog()
@@ -58,11 +58,11 @@ func TestSigninThrottle(t *testing.T) {
 func TestSigninThrottlePerAddress(t *testing.T) {
 	s := startServerWith(t, "[auth.local]\nmax_failures = 100\nmax_address_failures = 4\n")
 	for i := range 4 {
-		if got := s.signIn(browser(), "user"+strings.Repeat("x", i)+"@example.edu", "wrong"); got != http.StatusUnauthorized {
+		if got := s.postLogin(browser(), "user"+strings.Repeat("x", i)+"@example.edu", "wrong"); got != http.StatusUnauthorized {
 			t.Fatalf("failure %d: %d", i, got)
 		}
 	}
-	if got := s.signIn(browser(), "fresh@example.edu", "wrong"); got != http.StatusTooManyRequests {
+	if got := s.postLogin(browser(), "fresh@example.edu", "wrong"); got != http.StatusTooManyRequests {
 		t.Errorf("fifth name from one address: %d, want 429", got)
 	}
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"strings"
 	"testing"
 )
@@ -39,16 +37,7 @@ func TestWholeSite(t *testing.T) {
 	s.do("GET", "/oai?verb=Identify", "", nil).want(t, 200)
 
 	// A browser signs in, then uses the API with its cookie.
-	jar, _ := cookiejar.New(nil)
-	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := browser.PostForm(s.URL+"/login", url.Values{"email": {"web@example.edu"}, "password": {"a long enough passphrase"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther && res.StatusCode != http.StatusFound {
-		t.Fatalf("sign-in: status %d", res.StatusCode)
-	}
+	browser := s.signIn(t, "web@example.edu", "a long enough passphrase")
 	post := func(origin string) int {
 		req, _ := http.NewRequest("POST", s.URL+"/v2/account/articles", strings.NewReader(`{"title":"From the browser"}`))
 		req.Header.Set("Content-Type", "application/json")
@@ -67,7 +56,7 @@ func TestWholeSite(t *testing.T) {
 	if got := post("https://evil.example"); got != 403 {
 		t.Fatalf("cross-site API call with a session: %d, want 403", got)
 	}
-	res, err = http.Get(s.URL + "/v2/account/articles")
+	res, err := http.Get(s.URL + "/v2/account/articles")
 	if err != nil {
 		t.Fatal(err)
 	}
