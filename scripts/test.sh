@@ -18,6 +18,7 @@ command -v chromium >/dev/null || need_pkgs+=(chromium fonts-liberation) # brows
 command -v node >/dev/null || need_pkgs+=(nodejs npm)
 [ -x /usr/sbin/slapd ] || need_pkgs+=(slapd) # the LDAP directory the sign-in tests start
 command -v ldapadd >/dev/null || need_pkgs+=(ldap-utils)
+python3 -c 'import smtpd' 2>/dev/null || need_pkgs+=(python3) # the SMTP server notifications are tested against
 if ((${#need_pkgs[@]})); then
   echo "== installing Debian packages: ${need_pkgs[*]}"
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo

@@ -27,6 +27,8 @@ type Config struct {
 	Fixity  FixityConfig  `toml:"fixity"`
 	// Preservation is where the preservation-export job writes bags.
 	Preservation PreservationConfig `toml:"preservation"`
+	// Mail is how notifications are sent.
+	Mail MailConfig `toml:"mail"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
 	Jobs map[string]JobConfig `toml:"jobs"`
 }
@@ -124,6 +126,7 @@ func defaults() Config {
 		Backup:  BackupConfig{Keep: 14},
 		OAuth:   OAuthConfig{CodeSeconds: 300, AccessTokenSeconds: 3600, RefreshTokenSeconds: 30 * 24 * 3600},
 		Fixity:  FixityConfig{BudgetBytes: 4 << 30},
+		Mail:    MailConfig{Port: 587, TLS: "starttls", From: "Carrel <repository@example.edu>", EmbargoNoticeDays: 7, RetrySeconds: 60},
 		Jobs:    defaultJobs(),
 	}
 }
@@ -244,6 +247,9 @@ func (c *Config) validate() error {
 	}
 	if c.Fixity.BudgetBytes < 1 {
 		return errors.New("config: fixity.budget_bytes must be positive")
+	}
+	if err := c.Mail.validate(); err != nil {
+		return err
 	}
 	if c.Backup.Keep < 1 {
 		return errors.New("config: backup.keep must be at least 1")

@@ -17,10 +17,11 @@ import (
 // testServer is a real Carrel started by `carrel serve` on a temporary data
 // directory and a free loopback port.
 type testServer struct {
-	t    *testing.T
-	URL  string
-	Data string
-	Stop func() // stops the server now (the test's end stops it too)
+	t      *testing.T
+	URL    string
+	Data   string
+	Config string // the configuration file serve was given, if any; cli passes it too
+	Stop   func() // stops the server now (the test's end stops it too)
 }
 
 // startServer runs `carrel serve` and stops it (checking it exits cleanly)
@@ -42,8 +43,9 @@ func startServerIn(t *testing.T, dir, configTOML string) *testServer {
 	if !strings.Contains(configTOML, "\naddr = ") {
 		args = append(args, "--addr", "127.0.0.1:0") // else the test chose a port
 	}
+	var f string
 	if configTOML != "" {
-		f := filepath.Join(t.TempDir(), "carrel.toml")
+		f = filepath.Join(t.TempDir(), "carrel.toml")
 		if err := os.WriteFile(f, []byte(configTOML), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +74,7 @@ func startServerIn(t *testing.T, dir, configTOML string) *testServer {
 			})
 		}
 		t.Cleanup(stop)
-		return &testServer{t: t, URL: "http://" + addr, Data: dir, Stop: stop}
+		return &testServer{t: t, URL: "http://" + addr, Data: dir, Config: f, Stop: stop}
 	case code := <-done:
 		cancel()
 		t.Fatalf("carrel serve exited at start with %d", code)
@@ -88,7 +90,11 @@ func startServerIn(t *testing.T, dir, configTOML string) *testServer {
 func (s *testServer) cli(stdin string, args ...string) (string, error) {
 	var out, errb bytes.Buffer
 	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
-	if code := run(context.Background(), e, append(args, "--data", s.Data)); code != 0 {
+	args = append(args, "--data", s.Data)
+	if s.Config != "" {
+		args = append(args, "--config", s.Config)
+	}
+	if code := run(context.Background(), e, args); code != 0 {
 		return out.String(), &cliError{code: code, stderr: errb.String()}
 	}
 	return out.String(), nil

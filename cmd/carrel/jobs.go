@@ -38,6 +38,7 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 		{"fixity-audit", "re-reads stored files (fixity.budget_bytes per run, oldest-checked first) and checks their SHA-256", fixityJob(d)},
 		{"preservation-export", "writes a BagIt bag of every newly published version, and records withdrawals", preservationJob(d)},
 		{"embargo-lift", "lifts embargoes whose date has come; the items become public in search and OAI-PMH", embargoLiftJob(d.cat)},
+		{"notify", "turns review events and lifting embargoes into mail and sends the outbox ([mail]); retries what the SMTP server refused", notifyJob(d)},
 		{"private-link-expiry", "deletes expired private links (they stop working when they expire) and audits each", privateLinkExpiryJob(d.cat)},
 	}
 	for _, j := range table {
