@@ -54,6 +54,7 @@ type Catalog interface {
 	RemoveDraftFile(ctx context.Context, f *app.File) (string, error)
 
 	Ping(ctx context.Context) error
+	SigninCatalog
 
 	OAuthCatalog
 
@@ -89,6 +90,9 @@ type Config struct {
 	// ForwardedHeader names the header a reverse proxy puts the client's
 	// address in (e.g. X-Forwarded-For); empty = the peer address.
 	ForwardedHeader string
+	// AddressHeader names the header a reverse proxy puts the client's
+	// address in, for the audit log; empty means the connection's address.
+	AddressHeader string
 	// Jobs answers /v2/admin/jobs (a Carrel extension); nil hides it.
 	Jobs app.JobBoard
 	// HRFeed imports institution HR feeds; nil answers 403.
@@ -225,6 +229,7 @@ func (s *Server) routes() {
 	// the coverage page.
 	s.patterns = append(s.patterns, statsRoutes...)
 	s.mux.HandleFunc("GET /stats/", s.handleStats)
+	s.signinRoutes()
 }
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {

@@ -46,6 +46,8 @@ type Catalog interface {
 	PrivateLinkByToken(ctx context.Context, token string) (*app.PrivateLink, error)
 	AccountByEmail(ctx context.Context, email string) (*app.Account, error)
 	PasswordHash(ctx context.Context, accountID int64) (string, error)
+	auth.LoginStore
+	TokenCatalog
 
 	ItemTypes(ctx context.Context) ([]app.ItemType, error)
 	Licenses(ctx context.Context) ([]app.License, error)
@@ -77,6 +79,14 @@ type Config struct {
 	// ForwardedHeader names the header a reverse proxy puts the client's
 	// address in; empty = the peer address.
 	ForwardedHeader string
+	// Login checks passwords; nil means Carrel's own accounts only, with
+	// the default throttle.
+	Login *auth.Login
+	// AddressHeader names the header a reverse proxy puts the client's
+	// address in; empty means the connection's address.
+	AddressHeader string
+	// SAML, if set, offers single sign-on under /saml/.
+	SAML *auth.SAML
 	// Jobs shows the scheduled jobs on /admin/jobs; nil hides the page.
 	Jobs app.JobBoard
 	// HRFeed imports HR feeds on /admin/hrfeed; nil hides the page.
@@ -100,9 +110,8 @@ type Server struct {
 	policy   *bluemonday.Policy
 	vc       vocabCache
 	counts   countsCache
-	// dummyHash is checked when an unknown email signs in, so that a
-	// failed sign-in takes as long whether or not the account exists.
-	dummyHash string
+	login    *auth.Login
+	saml     *auth.SAML
 }
 
 // New returns a Server; it fails only if the embedded templates or assets
@@ -117,8 +126,11 @@ func New(cfg Config, cat Catalog, blobs storage.Backend, sessions *auth.Sessions
 		s.finder = CatalogFinder{Catalog: cat}
 	}
 	var err error
-	if s.dummyHash, err = auth.HashPassword(auth.RandomID(16)); err != nil {
-		return nil, err
+	s.saml = cfg.SAML
+	if s.login = cfg.Login; s.login == nil {
+		if s.login, err = auth.NewLogin(cat, true, nil, auth.DefaultThrottle(), log); err != nil {
+			return nil, err
+		}
 	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
@@ -134,7 +146,11 @@ func New(cfg Config, cat Catalog, blobs storage.Backend, sessions *auth.Sessions
 // signed-in actor, security headers, and cross-origin protection of every
 // unsafe method.
 func (s *Server) Handler() http.Handler {
-	return s.withRequest(http.NewCrossOriginProtection().Handler(s.mux))
+	cop := http.NewCrossOriginProtection()
+	// The identity provider's answers arrive as cross-site POSTs; they are
+	// protected by their signatures and the sealed request cookie instead.
+	cop.AddInsecureBypassPattern("POST /saml/acs")
+	return s.withRequest(cop.Handler(s.mux))
 }
 
 func (s *Server) routes() {
@@ -177,6 +193,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /account/collections/{id}", s.signedIn(s.handleCollectionSave))
 	m.HandleFunc("POST /account/collections/{id}/publish", s.signedIn(s.handleCollectionPublish))
 	s.projectRoutes(m)
+	m.HandleFunc("GET /account/tokens", s.signedIn(s.handleTokens))
+	m.HandleFunc("POST /account/tokens", s.signedIn(s.handleTokenCreate))
+	m.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.handleTokenRevoke))
+	s.samlRoutes()
 	m.HandleFunc("GET /account/applications/authorize", s.signedIn(s.handleAuthorizeForm))
 	m.HandleFunc("POST /account/applications/authorize", s.signedIn(s.handleAuthorize))
 	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))

@@ -21,6 +21,7 @@ type Config struct {
 	Storage  StorageConfig  `toml:"storage"`
 	Upload   UploadConfig   `toml:"upload"`
 	Log      LogConfig      `toml:"log"`
+	Auth     AuthConfig     `toml:"auth"`
 	Stats    StatsConfig    `toml:"stats"`
 	Backup   BackupConfig   `toml:"backup"`
 	OAuth    OAuthConfig    `toml:"oauth"`
@@ -141,6 +142,7 @@ func defaults() Config {
 		Storage:  StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
 		Upload:   UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
 		Log:      LogConfig{Level: "info", Format: "text"},
+		Auth:     defaultAuth(),
 		Stats:    StatsConfig{Enabled: true, Institution: "institution", Buffer: 10000},
 		Backup:   BackupConfig{Keep: 14},
 		OAuth:    OAuthConfig{CodeSeconds: 300, AccessTokenSeconds: 3600, RefreshTokenSeconds: 30 * 24 * 3600},
@@ -292,7 +294,10 @@ func (c *Config) validate() error {
 	if c.Server.BaseURL != "" && !strings.HasPrefix(c.Server.BaseURL, "http://") && !strings.HasPrefix(c.Server.BaseURL, "https://") {
 		return fmt.Errorf("config: server.base_url %q must start with http:// or https://", c.Server.BaseURL)
 	}
-	return c.validateDOI()
+	if err := c.validateDOI(); err != nil {
+		return err
+	}
+	return c.Auth.validate(c.Server.BaseURL)
 }
 
 // backupDir is where catalog backups go.

@@ -24,7 +24,11 @@ import (
 // usage, when not nil, records views, downloads and shares.
 func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, sched *jobs.Scheduler, m *metrics.Metrics, usage *stats.Recorder, log *slog.Logger) (http.Handler, error) {
 	dataDir := cfg.Server.DataDir
-	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"))
+	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"), cat)
+	if err != nil {
+		return nil, err
+	}
+	login, sso, err := signIn(cfg, cat, log)
 	if err != nil {
 		return nil, err
 	}
@@ -36,12 +40,12 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 
 	feeds := &hrfeed.Service{Store: cat}
 	apiCfg := api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Identifiers: cfg.identifiers(), Jobs: sched, HRFeed: feeds,
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Identifiers: cfg.identifiers(), AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds,
 		OAuthAccessTTL:  time.Duration(cfg.OAuth.AccessTokenSeconds) * time.Second,
 		OAuthRefreshTTL: time.Duration(cfg.OAuth.RefreshTokenSeconds) * time.Second,
 		Usage:           cat, Institution: cfg.Stats.Institution, ForwardedHeader: cfg.Stats.ForwardedHeader}
 	webCfg := web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}, Jobs: sched, HRFeed: feeds,
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, SAML: sso, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds,
 		OAuthCodeTTL: time.Duration(cfg.OAuth.CodeSeconds) * time.Second,
 		Usage:        cat, ForwardedHeader: cfg.Stats.ForwardedHeader}
 	if usage != nil { // a nil *stats.Recorder must not become a non-nil interface
