@@ -7,7 +7,10 @@
 # root; extra arguments go to the core driver (e.g. -size 268435456).
 #
 # Environment: BENCH_WORK (work directory for the large test files;
-# default .cache/bench), BENCH_OUT (default BENCHMARKS.md).
+# default .cache/bench), BENCH_OUT (default BENCHMARKS.md),
+# BENCH_SEARCH_SIZES (corpus sizes of the search benchmark, default
+# 100000,1000000; the 1M run takes the better part of an hour),
+# BENCH_SEARCH_INGEST (items of each corpus created through the API).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -42,6 +45,9 @@ version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
 go build -trimpath -ldflags "-X main.version=$version" -o "$bin/carrel" ./cmd/carrel
 go build -o "$bin/bench-core" ./bench/core
 go build -o "$bin/bench-stats" ./bench/stats
+# FTS5, the search benchmark's baseline, needs go-sqlite3's sqlite_fts5 tag;
+# only the benchmark driver is built with it.
+go build -tags sqlite_fts5 -o "$bin/bench-search" ./bench/search
 
 say "core path: upload and download (this takes a few minutes for 1 GiB)"
 "$bin/bench-core" -carrel "$bin/carrel" -nginx "$nginx" -work "$work" -out "$out" \
@@ -55,4 +61,10 @@ say "wrote $out"
 say "web pages: render times with 100,000 seeded items (seeding takes several minutes the first time)"
 go build -o "$bin/bench-web" ./bench/web
 "$bin/bench-web" -carrel "$bin/carrel" -work "$work/web" -out "$out"
+say "wrote $out"
+
+sizes=${BENCH_SEARCH_SIZES:-100000,1000000}
+say "search: ingest, reindex and faceted search at $sizes items (long; BENCH_SEARCH_SIZES chooses the sizes)"
+BENCH_SEARCH_SIZES=$sizes "$bin/bench-search" -carrel "$bin/carrel" -work "$work/search" -out "$out" \
+	-command "BENCH_SEARCH_SIZES=$sizes make bench, which runs .cache/bin/bench-search"
 say "wrote $out"

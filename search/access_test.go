@@ -112,6 +112,10 @@ func TestSearch_Facets(t *testing.T) {
 	docs := SyntheticDocuments(3, 400)
 	ix := MustOpen(t, "")
 	mustApply(t, ix, 1, docs)
+	some := mustSearch(t, ix, Query{Facets: true, FacetNames: []string{FacetYear, FacetLicense}})
+	if len(some.Facets) != 2 || some.Facets[FacetYear] == nil || some.Facets[FacetLicense] == nil {
+		t.Errorf("asked for two facets, got %v", some.Facets)
+	}
 	for _, text := range []string{"", "climate OR ocean"} {
 		res := mustSearch(t, ix, Query{Text: text, Facets: true, FacetSize: MaxFacetSize, Limit: MaxLimit})
 		hits := map[int64]bool{}

@@ -2,12 +2,12 @@ package search
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -105,7 +105,7 @@ func (ix *Index) openCurrent() (*generation, error) {
 		return nil, err
 	}
 	if name != "" {
-		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, name), map[string]any{"bolt_timeout": "5s"})
+		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, name), scorchConfig(false))
 		if err != nil {
 			return nil, app.Internal(err, "cannot open the search index")
 		}
@@ -126,9 +126,24 @@ func (ix *Index) openCurrent() (*generation, error) {
 	return g, nil
 }
 
-// newGeneration creates an empty index: in memory, or in the next free
+// scorchConfig is how generations are opened. The live index does not
+// wait for each batch to reach the disk (scorch's unsafe_batch): the
+// catalog's change log is the durable record, and scorch persists a batch's
+// documents and its applied sequence number in the same snapshot, so after
+// a crash the index is an older consistent state that CatchUp brings up to
+// date. A generation being rebuilt writes durably, because once it is
+// swapped in nothing can rebuild what it lost.
+func scorchConfig(durable bool) map[string]any {
+	return map[string]any{"bolt_timeout": "5s", "unsafe_batch": !durable}
+}
+
+// newGeneration creates an empty live index: in memory, or in the next free
 // generation directory.
-func (ix *Index) newGeneration() (*generation, error) {
+func (ix *Index) newGeneration() (*generation, error) { return ix.createGeneration(false) }
+
+// createGeneration creates an empty index, durable or not (see
+// scorchConfig).
+func (ix *Index) createGeneration(durable bool) (*generation, error) {
 	g := &generation{}
 	var err error
 	if ix.dir == "" {
@@ -137,7 +152,7 @@ func (ix *Index) newGeneration() (*generation, error) {
 		g.name, err = ix.nextGenerationName()
 		if err == nil {
 			g.idx, err = bleve.NewUsing(filepath.Join(ix.dir, g.name), ix.mapping, scorch.Name, scorch.Name,
-				map[string]any{"bolt_timeout": "5s"})
+				scorchConfig(durable))
 		}
 	}
 	if err != nil {
@@ -146,6 +161,15 @@ func (ix *Index) newGeneration() (*generation, error) {
 	if err := g.idx.SetInternal([]byte(keySchema), []byte(schemaVersion)); err != nil {
 		_ = g.idx.Close()
 		return nil, app.Internal(err, "cannot initialise a search index")
+	}
+	// Bleve keeps the mapping and the schema as internal values, which a
+	// crash before the first persist would lose, leaving an index that
+	// cannot be opened: wait until they are on disk.
+	if ix.dir != "" {
+		if err := persist(g.idx); err != nil {
+			_ = g.idx.Close()
+			return nil, err
+		}
 	}
 	return g, nil
 }
@@ -160,10 +184,46 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
+	if ix.dir != "" {
+		if err := persist(ix.cur.idx); err != nil {
+			_ = ix.cur.idx.Close()
+			return err
+		}
+	}
 	if err := ix.cur.idx.Close(); err != nil {
 		return app.Internal(err, "cannot close the search index")
 	}
 	return nil
+}
+
+// persist waits until every batch applied so far is on disk: batches do
+// not wait for it (see scorchConfig), and scorch's Close drops what it has
+// not persisted. It writes the applied sequence number again, in a batch
+// whose persistence it waits for, which comes after all earlier ones.
+func persist(idx bleve.Index) error {
+	applied, err := idx.GetInternal([]byte(keyApplied))
+	if err != nil {
+		return app.Internal(err, "cannot read the search index state")
+	}
+	if len(applied) == 0 {
+		applied = []byte("0")
+	}
+	done := make(chan error, 1)
+	b := idx.NewBatch()
+	b.SetInternal([]byte(keyApplied), applied)
+	b.SetPersistedCallback(func(err error) { done <- err })
+	if err := idx.Batch(b); err != nil {
+		return app.Internal(err, "cannot flush the search index")
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return app.Internal(err, "cannot flush the search index")
+		}
+		return nil
+	case <-time.After(time.Minute):
+		return app.Errorf(app.EINTERNAL, "the search index did not reach the disk within a minute")
+	}
 }
 
 // current returns the live generation and a function that releases it; the
@@ -287,107 +347,4 @@ func (ix *Index) CatchUp(ctx context.Context, changes func(after int64, apply fu
 	return changes(after, func(seq int64, put []Document, del []int64) error {
 		return ix.Apply(ctx, seq, put, del)
 	})
-}
-
-// pointerFile names the live generation directory; it is replaced by an
-// atomic rename, which is what makes a rebuild's swap atomic on disk.
-const pointerFile = "CURRENT"
-
-func (ix *Index) readPointer() (string, error) {
-	b, err := os.ReadFile(filepath.Join(ix.dir, pointerFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return "", nil
-	}
-	if err != nil {
-		return "", app.Internal(err, "cannot read the search index pointer")
-	}
-	name := string(b)
-	if _, ok := generationNumber(name); !ok {
-		return "", app.Errorf(app.EINTERNAL, "the search index pointer %q is corrupt", name)
-	}
-	if _, err := os.Stat(filepath.Join(ix.dir, name)); err != nil {
-		return "", nil
-	}
-	return name, nil
-}
-
-func (ix *Index) writePointer(name string) error {
-	tmp := filepath.Join(ix.dir, pointerFile+".tmp")
-	err := writeFileSync(tmp, []byte(name))
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(ix.dir, pointerFile))
-	}
-	if err == nil {
-		err = syncDir(ix.dir)
-	}
-	if err != nil {
-		return app.Internal(err, "cannot write the search index pointer")
-	}
-	return nil
-}
-
-func writeFileSync(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
-// generationNumber parses a generation directory name, "gen-00000042".
-func generationNumber(name string) (int, bool) {
-	var n int
-	if _, err := fmt.Sscanf(name, "gen-%08d", &n); err != nil || name != fmt.Sprintf("gen-%08d", n) {
-		return 0, false
-	}
-	return n, true
-}
-
-// nextGenerationName is one past the highest generation directory present.
-func (ix *Index) nextGenerationName() (string, error) {
-	entries, err := os.ReadDir(ix.dir)
-	if err != nil {
-		return "", err
-	}
-	highest := 0
-	for _, e := range entries {
-		if n, ok := generationNumber(e.Name()); ok && n > highest {
-			highest = n
-		}
-	}
-	return fmt.Sprintf("gen-%08d", highest+1), nil
-}
-
-// removeStale removes generations left by a rebuild that crashed or by a
-// swap that crashed before removing the old generation.
-func (ix *Index) removeStale() error {
-	entries, err := os.ReadDir(ix.dir)
-	if err != nil {
-		return app.Internal(err, "cannot list the search index directory")
-	}
-	for _, e := range entries {
-		if _, ok := generationNumber(e.Name()); ok && e.Name() != ix.cur.name {
-			if err := os.RemoveAll(filepath.Join(ix.dir, e.Name())); err != nil {
-				return app.Internal(err, "cannot remove an old search index")
-			}
-		}
-	}
-	return nil
 }

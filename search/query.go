@@ -58,9 +58,12 @@ type Query struct {
 	Offset int // at most MaxOffset
 	Limit  int // 1..MaxLimit; 0 means DefaultLimit
 
-	Facets    bool // count facet terms over all matching items
-	FacetSize int  // terms per facet; 0 means DefaultFacetSize, at most MaxFacetSize
-	Highlight bool // return snippets of the title and description with matches marked
+	Facets bool // count facet terms over all matching items
+	// FacetNames limits the facets counted to these (Facet* constants);
+	// empty means all of them.
+	FacetNames []string
+	FacetSize  int  // terms per facet; 0 means DefaultFacetSize, at most MaxFacetSize
+	Highlight  bool // return snippets of the title and description with matches marked
 }
 
 // Sort orders a Query may ask for.
@@ -104,6 +107,12 @@ func facetFields() map[string]string {
 	}
 }
 
+// FacetNames are the facets a query may count, in a fixed order.
+func FacetNames() []string {
+	return []string{FacetItemType, FacetCategory, FacetLicense, FacetYear, FacetGroup, FacetAuthor, FacetKeyword,
+		FacetExtension}
+}
+
 // sortFields maps each sort order to the index field it sorts on.
 func sortFields() map[string]string {
 	return map[string]string{
@@ -129,6 +138,11 @@ func (q *Query) validate() error {
 		q.FacetSize = DefaultFacetSize
 	case q.FacetSize < 0 || q.FacetSize > MaxFacetSize:
 		return app.Errorf(app.EINVALID, "facet size must be between 1 and %d", MaxFacetSize)
+	}
+	for _, name := range q.FacetNames {
+		if _, ok := facetFields()[name]; !ok {
+			return app.Errorf(app.EINVALID, "unknown facet %q; facets are %s", name, strings.Join(FacetNames(), ", "))
+		}
 	}
 	if _, ok := sortFields()[q.Sort]; !ok && q.Sort != "" && q.Sort != SortRelevance {
 		return app.Errorf(app.EINVALID, "unknown sort order %q", q.Sort)

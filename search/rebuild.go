@@ -22,11 +22,18 @@ const rebuildBatchSize = 500
 // progress, if not nil, is called with the number of documents indexed so
 // far after each batch. On error or cancellation the old index stays live.
 //
+// A negative seq (Online) stands for the last change the live index has
+// applied when the rebuild starts: for a server whose catalog keeps
+// changing, where feed reads the catalog as it is and every later change
+// reaches Apply. The caller should still catch up from the change log
+// afterwards, for changes whose Apply failed meanwhile.
+//
 // Errors: ECONFLICT when another rebuild is running or the live index has
 // already applied a change after seq (the feed would be stale: take a newer
 // catalog snapshot and try again).
 func (ix *Index) Rebuild(ctx context.Context, seq int64, feed func(yield func(Document) error) error, progress func(done int)) error {
-	if err := ix.startRebuild(seq); err != nil {
+	seq, err := ix.startRebuild(seq)
+	if err != nil {
 		return err
 	}
 	defer func() {
@@ -35,7 +42,7 @@ func (ix *Index) Rebuild(ctx context.Context, seq int64, feed func(yield func(Do
 		ix.applyMu.Unlock()
 	}()
 
-	g, err := ix.newGeneration()
+	g, err := ix.createGeneration(true)
 	if err != nil {
 		return err
 	}
@@ -58,27 +65,33 @@ func (ix *Index) Rebuild(ctx context.Context, seq int64, feed func(yield func(Do
 
 // startRebuild registers a rebuild so that Apply starts collecting the
 // changes it must replay.
-func (ix *Index) startRebuild(seq int64) error {
+func (ix *Index) startRebuild(seq int64) (int64, error) {
 	ix.applyMu.Lock()
 	defer ix.applyMu.Unlock()
 	if ix.pending != nil {
-		return app.Errorf(app.ECONFLICT, "a search index rebuild is already running")
+		return 0, app.Errorf(app.ECONFLICT, "a search index rebuild is already running")
 	}
 	g, release, err := ix.current()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	applied, err := readApplied(g.idx)
 	release()
 	if err != nil {
-		return err
+		return 0, err
+	}
+	if seq < 0 {
+		seq = applied
 	}
 	if applied > seq {
-		return app.Errorf(app.ECONFLICT, "the search index has applied change %d, after the rebuild's change %d", applied, seq)
+		return 0, app.Errorf(app.ECONFLICT, "the search index has applied change %d, after the rebuild's change %d", applied, seq)
 	}
 	ix.pending = &pendingChanges{seq: seq}
-	return nil
+	return seq, nil
 }
+
+// Online is the seq that asks Rebuild for an online rebuild.
+const Online = -1
 
 // fill indexes everything feed yields into idx, in batches.
 func fill(ctx context.Context, idx bleve.Index, feed func(yield func(Document) error) error, progress func(done int)) error {
@@ -154,6 +167,16 @@ func (ix *Index) swap(g *generation, seq int64) error {
 		}
 	}
 	if g.name != "" {
+		// Everything is on disk; reopen the generation the way the live
+		// index runs.
+		if err := g.idx.Close(); err != nil {
+			return app.Internal(err, "cannot close the rebuilt search index")
+		}
+		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, g.name), scorchConfig(false))
+		if err != nil {
+			return app.Internal(err, "cannot reopen the rebuilt search index")
+		}
+		g.idx = idx
 		if err := ix.writePointer(g.name); err != nil {
 			return err
 		}

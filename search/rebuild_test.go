@@ -205,3 +205,35 @@ func checkUntouched(t *testing.T, ix *Index, dir string) {
 		t.Errorf("index directory holds %v, want CURRENT and one generation", names)
 	}
 }
+
+// TestRebuild_Online checks that an online rebuild takes the live index's
+// last change as its starting point and keeps changes applied while it runs.
+func TestRebuild_Online(t *testing.T) {
+	ctx := context.Background()
+	ix := MustOpen(t, t.TempDir())
+	docs := SyntheticDocuments(2, 300)
+	mustApply(t, ix, 7, docs[:200])
+	late := docs[250]
+	late.ItemID, late.Title = 9001, "Zyzzogeton tide gauge"
+	late.Public, late.Embargoed, late.Confidential = true, false, false
+	err := ix.Rebuild(ctx, Online, func(yield func(Document) error) error {
+		for i, d := range docs[:200] {
+			if i == 100 {
+				mustApply(t, ix, 8, []Document{late})
+			}
+			if err := yield(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ix.Applied(); got != 8 {
+		t.Errorf("Applied() = %d after the online rebuild, want 8", got)
+	}
+	if got := ids(mustSearch(t, ix, Query{Text: "zyzzogeton"})); len(got) != 1 || got[0] != 9001 {
+		t.Errorf("the item applied during the rebuild: found %v", got)
+	}
+}

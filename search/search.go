@@ -104,10 +104,20 @@ func (ix *Index) request(q Query, e expr) *bleve.SearchRequest {
 		must = append(must, tq)
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit, q.Offset, false)
-	req.SortByCustom(sortOrder(q, hasText))
+	order := sortOrder(q, hasText)
+	req.SortByCustom(order)
+	if _, byScore := order[0].(*search.SortScore); !byScore {
+		// Scores would only be thrown away: skip computing them, which
+		// matters most for browsing everything.
+		req.Score = bleve.ScoreNone
+	}
 	if q.Facets {
-		for name, field := range facetFields() {
-			req.AddFacet(name, bleve.NewFacetRequest(field, q.FacetSize))
+		names := q.FacetNames
+		if len(names) == 0 {
+			names = FacetNames()
+		}
+		for _, name := range names {
+			req.AddFacet(name, bleve.NewFacetRequest(facetFields()[name], q.FacetSize))
 		}
 	}
 	if q.Highlight && hasText {

@@ -208,6 +208,7 @@ func TestSearch_BadInput(t *testing.T) {
 		{"offset negative", nil, Query{Offset: -1}, app.EINVALID, "offset"},
 		{"offset absurd", nil, Query{Offset: MaxOffset + 1}, app.EINVALID, "offset"},
 		{"facet size", nil, Query{Facets: true, FacetSize: 1000}, app.EINVALID, "facet size"},
+		{"facet name", nil, Query{Facets: true, FacetNames: []string{"colour"}}, app.EINVALID, `unknown facet "colour"`},
 		{"sort", nil, Query{Sort: "colour"}, app.EINVALID, `unknown sort order "colour"`},
 		{"date", nil, Query{PublishedSince: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}, app.EINVALID, "out of range"},
 		{"scope", nil, Query{Scope: Scope(9)}, app.EINVALID, "scope"},

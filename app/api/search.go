@@ -113,17 +113,28 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 		return
 	}
 	q.Viewer, q.Scope = actor(r.Context()), scope
-	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
-	defer cancel()
-	res, err := s.search.Search(ctx, q)
+	_, out, err := s.searchArticles(r, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.writeJSON(w, http.StatusOK, out)
+}
+
+// searchArticles runs q and returns the result with its hits as Figshare's
+// short article records, in the index's order: public hits show their
+// published version, own hits their draft. The catalog has the last word
+// on access, so a hit the index has not yet caught up with is dropped.
+func (s *Server) searchArticles(r *http.Request, q search.Query) (*search.Result, []articleWithProject, error) {
+	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	defer cancel()
+	res, err := s.search.Search(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
 	v, err := s.vocab(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, nil, err
 	}
 	out := make([]articleWithProject, 0, len(res.Hits))
 	for _, h := range res.Hits {
@@ -131,10 +142,9 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 		if app.ErrorCode(err) == app.ENOTFOUND {
 			continue // deleted since it was indexed
 		} else if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, nil, err
 		}
-		if scope == search.ScopeOwn {
+		if q.Scope == search.ScopeOwn {
 			if app.CanSeeDraft(q.Viewer, it) {
 				out = append(out, articleWithProject{article: s.shortArticle(r, v, it, &it.Draft, it.Published)})
 			}
@@ -145,10 +155,13 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 		}
 		ver, err := s.cat.Version(r.Context(), it.ID, it.Version)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, nil, err
 		}
 		out = append(out, articleWithProject{article: s.shortArticle(r, v, it, &ver.Metadata, ver.Published)})
 	}
-	s.writeJSON(w, http.StatusOK, out)
+	return res, out, nil
 }
+
+// searchTimeout bounds every search request; a query that runs longer
+// answers 422 "query took too long" rather than holding the request.
+const searchTimeout = 10 * time.Second

@@ -26,6 +26,7 @@ type Catalog interface {
 	ItemTypes(ctx context.Context) ([]app.ItemType, error)
 	Licenses(ctx context.Context) ([]app.License, error)
 	Categories(ctx context.Context) ([]app.Category, error)
+	Groups(ctx context.Context) ([]app.Group, error)
 
 	CreateItem(ctx context.Context, accountID, groupID int64, md app.Metadata) (*app.Item, error)
 	Item(ctx context.Context, id int64) (*app.Item, error)
@@ -171,6 +172,8 @@ func (s *Server) routes() {
 	s.handle("GET /v2/articles", s.handlePublicList)
 	s.handle("POST /v2/articles/search", s.handlePublicSearch)
 	s.handle("POST /v2/account/articles/search", s.authed(s.handleOwnSearch))
+	s.handle("POST /v2/articles/search/facets", s.handlePublicFacets)
+	s.handle("POST /v2/account/articles/search/facets", s.authed(s.handleOwnFacets))
 	s.handle("GET /v2/articles/{id}", s.handlePublicArticle)
 	s.handle("GET /v2/articles/{id}/versions", s.handlePublicVersions)
 	s.handle("GET /v2/articles/{id}/versions/{v}", s.handlePublicVersion)

@@ -116,6 +116,47 @@ func (db *DB) LastChange(ctx context.Context) (int64, error) {
 // SearchDocument builds the index document of an item: its latest public
 // version when it has one, else its draft, with the access flags.
 func (db *DB) SearchDocument(ctx context.Context, id int64) (*search.Document, error) {
+	return db.searchDocument(ctx, id, nil)
+}
+
+// vocabNames holds the vocabulary a full rebuild resolves names from, so
+// that each item costs no vocabulary queries.
+type vocabNames struct {
+	types, licenses map[int64]string
+	cats            map[int64][2]string // title, path
+}
+
+func (db *DB) loadVocabNames(ctx context.Context) (*vocabNames, error) {
+	v := &vocabNames{types: map[int64]string{}, licenses: map[int64]string{}, cats: map[int64][2]string{}}
+	load := func(q string, put func(id int64, a, b string)) error {
+		rows, err := db.read.QueryContext(ctx, q)
+		if err != nil {
+			return translate(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var a, b string
+			if err := rows.Scan(&id, &a, &b); err != nil {
+				return translate(err)
+			}
+			put(id, a, b)
+		}
+		return translate(rows.Err())
+	}
+	if err := load(`SELECT id, name, '' FROM item_types`, func(id int64, a, _ string) { v.types[id] = a }); err != nil {
+		return nil, err
+	}
+	if err := load(`SELECT id, name, '' FROM licenses`, func(id int64, a, _ string) { v.licenses[id] = a }); err != nil {
+		return nil, err
+	}
+	if err := load(`SELECT id, title, path FROM categories`, func(id int64, a, b string) { v.cats[id] = [2]string{a, b} }); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (db *DB) searchDocument(ctx context.Context, id int64, names *vocabNames) (*search.Document, error) {
 	it, err := db.Item(ctx, id)
 	if err != nil {
 		return nil, err
@@ -156,10 +197,39 @@ func (db *DB) SearchDocument(ctx context.Context, id int64) (*search.Document, e
 			d.FileNames = append(d.FileNames, f.Name)
 		}
 	}
+	if names != nil {
+		names.resolve(d, md.Categories)
+		return d, nil
+	}
 	if err := db.resolveNames(ctx, d, md.Categories); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// resolve fills in vocabulary names and category ancestors from v.
+func (v *vocabNames) resolve(d *search.Document, cats []int64) {
+	d.ItemTypeName, d.LicenseName = v.types[int64(d.ItemType)], v.licenses[int64(d.License)]
+	seen := map[int64]bool{}
+	for _, c := range cats {
+		tp, ok := v.cats[c]
+		if !ok {
+			continue
+		}
+		d.Categories = append(d.Categories, tp[0])
+		addAncestors(d, tp[1], seen)
+	}
+}
+
+// addAncestors adds the ids of a category path ("/37/3705/370501") to the
+// document's category ids, once each.
+func addAncestors(d *search.Document, path string, seen map[int64]bool) {
+	for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
+		if id, err := strconv.ParseInt(p, 10, 64); err == nil && !seen[id] {
+			seen[id] = true
+			d.CategoryIDs = append(d.CategoryIDs, id)
+		}
+	}
 }
 
 // resolveNames fills in vocabulary names and category ancestors.
@@ -189,12 +259,7 @@ func (db *DB) resolveNames(ctx context.Context, d *search.Document, cats []int64
 			return translate(err)
 		}
 		d.Categories = append(d.Categories, title)
-		for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
-			if id, err := strconv.ParseInt(p, 10, 64); err == nil && !seen[id] {
-				seen[id] = true
-				d.CategoryIDs = append(d.CategoryIDs, id)
-			}
-		}
+		addAncestors(d, path, seen)
 	}
 	return nil
 }
@@ -202,6 +267,10 @@ func (db *DB) resolveNames(ctx context.Context, d *search.Document, cats []int64
 // AllSearchDocuments feeds every item's document to yield, for a full
 // rebuild of the index.
 func (db *DB) AllSearchDocuments(ctx context.Context, yield func(search.Document) error) error {
+	names, err := db.loadVocabNames(ctx)
+	if err != nil {
+		return err
+	}
 	var last int64
 	for {
 		rows, err := db.read.QueryContext(ctx, `SELECT id FROM items WHERE id > ? ORDER BY id LIMIT 1000`, last)
@@ -222,7 +291,7 @@ func (db *DB) AllSearchDocuments(ctx context.Context, yield func(search.Document
 			return nil
 		}
 		for _, id := range ids {
-			d, err := db.SearchDocument(ctx, id)
+			d, err := db.searchDocument(ctx, id, names)
 			if err != nil {
 				return err
 			}

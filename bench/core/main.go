@@ -19,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"carrel/bench/benchmd"
 )
 
 // options are the driver's flags.
@@ -102,12 +104,12 @@ func run(ctx context.Context, o *options) error {
 	if err := benchCarrel(ctx, carrel, nginx, work, src, sums, o, res); err != nil {
 		return err
 	}
-	if res.machine, err = describeMachine(ctx, carrel); err != nil {
+	if res.machine, err = benchmd.DescribeMachine(ctx, carrel); err != nil {
 		return err
 	}
 	report := res.markdown()
 	fmt.Print(report)
-	return writeSection(o.out, report)
+	return benchmd.WriteSection(o.out, "core", report)
 }
 
 // benchRaw times the upload baseline: the bytes copied to disk and hashed,

@@ -1,20 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
-	"carrel/bench/benchkit"
+	"carrel/bench/benchmd"
 )
-
-// Section markers: this benchmark owns only the text between them.
-var beginMarker, endMarker = benchkit.Markers("core")
 
 // Targets from the issue that asked for the benchmark.
 const (
@@ -31,7 +23,7 @@ type results struct {
 	repeats        int
 	command        string
 	argv           string
-	machine        machine
+	machine        benchmd.Machine
 	rawUpload      time.Duration
 	upload         uploadResult
 	rss            rssStats
@@ -41,60 +33,6 @@ type results struct {
 	// nginxBlobDownload is nginx serving Carrel's stored blob (diagnostic).
 	nginxBlobDownload downloadTimes
 	nginxVersion      string
-}
-
-// machine describes where the benchmark ran.
-type machine struct {
-	cpu, cores, ram, kernel, os, goVersion, carrel, load string
-}
-
-// describeMachine reads /proc and asks carrel its version.
-func describeMachine(ctx context.Context, carrel string) (machine, error) {
-	m := machine{cpu: "unknown", goVersion: runtime.Version(), cores: fmt.Sprint(runtime.NumCPU())}
-	if v := procField("/proc/cpuinfo", "model name"); v != "" {
-		m.cpu = v
-	}
-	if v := procField("/proc/meminfo", "MemTotal"); v != "" {
-		var kb int64
-		fmt.Sscanf(v, "%d", &kb)
-		m.ram = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
-	}
-	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-		m.kernel = strings.TrimSpace(string(b))
-	}
-	if v := procField("/etc/os-release", "PRETTY_NAME"); v != "" {
-		m.os = strings.Trim(v, `"`)
-	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		m.load = strings.Join(strings.Fields(string(b))[:3], " ")
-	}
-	out, err := exec.CommandContext(ctx, carrel, "version").Output()
-	if err != nil {
-		return m, fmt.Errorf("%s version: %v", carrel, err)
-	}
-	m.carrel = strings.TrimSpace(string(out))
-	return m, nil
-}
-
-// procField returns the value of the first "name: value" or "name=value"
-// line in a file such as /proc/cpuinfo.
-func procField(path, name string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			k, v, ok = strings.Cut(sc.Text(), "=")
-		}
-		if ok && strings.TrimSpace(k) == name {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }
 
 // mbps is a throughput in MB/s (10^6 bytes per second).
@@ -126,16 +64,16 @@ func (r *results) markdown() string {
 	peak := max(r.rss.peak, r.rss.hwm)
 	growth := peak - r.rss.baseline
 
-	p(beginMarker)
+	p("%s", benchmd.Begin("core"))
 	p("## Core path: %s upload and download", size)
 	p("")
 	p("Written by `bench/core` (run with `make bench`, i.e. `bash scripts/bench.sh`). Do not edit by hand:")
 	p("the text between the `bench:core` markers is replaced on every run.")
 	p("")
 	p("- **Date:** %s", r.started.UTC().Format("2006-01-02 15:04 MST"))
-	p("- **Machine:** %s; %s cores; %s RAM; Linux %s; %s", r.machine.cpu, r.machine.cores, r.machine.ram, r.machine.kernel, r.machine.os)
-	p("- **Software:** %s (driver built with %s); %s", r.machine.carrel, r.machine.goVersion, r.nginxVersion)
-	p("- **Load average when the report was written:** %s", r.machine.load)
+	p("- **Machine:** %s", r.machine)
+	p("- **Software:** %s (driver built with %s); %s", r.machine.Carrel, r.machine.GoVersion, r.nginxVersion)
+	p("- **Load average when the report was written:** %s", r.machine.Load)
 	if r.command != "" {
 		p("- **Command:** `%s`, which ran `%s`", r.command, r.argv)
 	} else {
@@ -176,7 +114,7 @@ func (r *results) markdown() string {
 	p("upload (Figshare clients send it with the file's size); Carrel computes MD5 and SHA-256 on completion. The")
 	p("Carrel download is checked once against the file's SHA-256 before the timed runs; timed runs of both")
 	p("servers discard the bytes through the same Go HTTP client with a 1 MiB buffer.")
-	p(endMarker)
+	p("%s", benchmd.End("core"))
 	return b.String()
 }
 
@@ -200,7 +138,3 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%d bytes", n)
 	}
 }
-
-// writeSection replaces the bench:core section of the file at path (or
-// appends it, creating the file if need be), keeping everything else.
-func writeSection(path, section string) error { return benchkit.WriteSection(path, "core", section) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"carrel/app/catalog"
@@ -12,12 +11,13 @@ import (
 )
 
 // openIndex opens the search index in the data directory and attaches it to
-// the catalog, which first applies any changes the index missed.
+// the catalog, which first applies any changes the index missed. An index
+// that cannot be caught up (a new or discarded one beside a catalog with
+// history, or one ahead of a restored catalog) is rebuilt instead.
 func openIndex(ctx context.Context, cfg Config, cat *catalog.DB, log *slog.Logger) (*search.Index, *catalog.Indexer, error) {
-	dir := filepath.Join(cfg.Server.DataDir, "index")
-	ix, err := search.Open(dir)
+	ix, err := openIndexOffline(cfg)
 	if err != nil {
-		return nil, nil, fmt.Errorf("search index %s: %w (is another carrel process using this data directory?)", dir, err)
+		return nil, nil, err
 	}
 	if err := rebuildIfAhead(ctx, cat, ix, log); err != nil {
 		ix.Close()

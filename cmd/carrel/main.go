@@ -51,7 +51,7 @@ func commands() []command {
 		{"backup", "copy the catalog now: carrel backup [--to DIR] (safe while serving)", runBackup},
 		{"restore", "replace the catalog with a backup: carrel restore FILE (with carrel serve stopped)", runRestore},
 		{"export", "write a BagIt bag of a published version: carrel export bag ITEM[/VERSION] [--to DIR]", runExport},
-		{"reindex", "rebuild the search index from the catalog (with carrel serve stopped)", runReindex},
+		{"reindex", "rebuild the search index from the catalog (online, through a running carrel serve, or offline)", runReindex},
 		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},
 	}
@@ -106,6 +106,8 @@ Every command takes:
 
 Run "carrel <command> --help" for a command's flags. Settings can also be
 given as environment variables CARREL_<SECTION>_<KEY>, e.g. CARREL_SERVER_ADDR.
+Search syntax (prefixes such as :title:, AND/OR/NOT, "phrases") is in
+docs/search.md; "carrel reindex" rebuilds the index online while serve runs.
 `)
 }
 

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"mime"
 	"path"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -19,7 +18,6 @@ import (
 	"carrel/app/auth"
 	"carrel/app/catalog"
 	"carrel/corpus"
-	"carrel/search"
 	"carrel/storage"
 )
 
@@ -74,10 +72,14 @@ func runSeed(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(cfg.Server.DataDir, "index")
-	index, err := search.Open(dir)
+	if running, err := serverRunning(cfg); err != nil {
+		return err
+	} else if running {
+		return fmt.Errorf("carrel serve is running on %s; stop it before seeding", cfg.Server.DataDir)
+	}
+	index, err := openIndexOffline(cfg)
 	if err != nil {
-		return fmt.Errorf("search index %s: %w; if carrel serve is running on this data directory, stop it first", dir, err)
+		return err
 	}
 	defer index.Close()
 	indexer, err := cat.NewIndexer(ctx, index)

@@ -83,6 +83,34 @@ func TestDevSeed(t *testing.T) {
 	if ids := found(drafts[0].Draft.Title); slices.Contains(ids, drafts[0].ID) {
 		t.Errorf("public search found draft %d", drafts[0].ID)
 	}
+	var facets struct {
+		Total  int
+		Items  []struct{ ID int64 }
+		Facets map[string][]struct {
+			Value, Name string
+			Count       int
+		}
+	}
+	s.do("POST", "/v2/articles/search/facets", "", map[string]any{"facets": []string{"item_type", "year", "license", "category", "group"},
+		"facet_size": 100}).want(t, 200).JSON(t, &facets)
+	if facets.Total != len(published) || len(facets.Items) != 10 || len(facets.Facets) != 5 {
+		t.Errorf("facets: total %d, %d items, %d facets", facets.Total, len(facets.Items), len(facets.Facets))
+	}
+	sum := 0
+	for _, v := range facets.Facets["item_type"] {
+		sum += v.Count
+		if v.Name == v.Value {
+			t.Errorf("item type %s has no name", v.Value)
+		}
+	}
+	if sum != len(published) {
+		t.Errorf("item type counts add up to %d, want %d", sum, len(published))
+	}
+	if g := facets.Facets["group"]; len(g) == 0 || !strings.Contains(g[0].Name, "School") && !strings.Contains(g[0].Name, "Faculty") {
+		t.Errorf("group facet %v", g)
+	}
+	s.do("POST", "/v2/articles/search/facets", "", map[string]any{"facets": []string{"colour"}}).want(t, 400)
+	s.do("POST", "/v2/account/articles/search/facets", "", map[string]any{}).want(t, 401)
 	var art struct {
 		Files []struct {
 			DownloadURL string `json:"download_url"`

@@ -51,6 +51,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer index.Close()
+	stopControl, err := listenControl(ctx, cfg, &control{cat: cat, index: index, indexer: indexer, log: log})
+	if err != nil {
+		return err
+	}
+	defer stopControl()
 	go followCatalog(ctx, indexer, 15*time.Second, log)
 	m := metrics.New(cat)
 	dois := doiWorker(cfg, cat, log)

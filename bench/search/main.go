@@ -1,0 +1,199 @@
+// Command search benchmarks Carrel's search at scale, the way `make bench`
+// runs it: for each corpus size it fills a fresh data directory with the
+// shared synthetic corpus (`carrel dev seed`, then more items created and
+// published through the API by concurrent clients), measures search
+// latency with five facets under concurrent clients over HTTP, an online
+// full reindex, the index size and the server's memory, and then runs the
+// same query mix in-process on the Bleve index and on SQLite FTS5 over the
+// same corpus, reporting the ratio. It writes the bench:search section of
+// BENCHMARKS.md.
+//
+// FTS5 needs go-sqlite3's sqlite_fts5 build tag, which only this program
+// uses: go run -tags sqlite_fts5 ./bench/search.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"carrel/bench/benchmd"
+)
+
+// options are the driver's flags.
+type options struct {
+	carrel   string
+	work     string
+	out      string
+	sizes    []int
+	ingest   int
+	clients  int
+	duration time.Duration
+	command  string
+}
+
+func main() {
+	var o options
+	fs := flag.NewFlagSet("bench-search", flag.ExitOnError)
+	fs.StringVar(&o.carrel, "carrel", ".cache/bin/carrel", "the carrel `binary` to benchmark")
+	fs.StringVar(&o.work, "work", ".cache/bench/search", "work `dir` for the data directories")
+	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "the Markdown `file` whose bench:search section is replaced")
+	sizes := fs.String("sizes", envOr("BENCH_SEARCH_SIZES", "100000,1000000"), "corpus `sizes`, comma separated (env BENCH_SEARCH_SIZES)")
+	fs.IntVar(&o.ingest, "ingest", envInt("BENCH_SEARCH_INGEST", 10000), "items of each corpus created through the API (env BENCH_SEARCH_INGEST); the rest are seeded")
+	fs.IntVar(&o.clients, "clients", 8, "concurrent clients for ingest and search")
+	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long each latency run lasts")
+	fs.StringVar(&o.command, "command", "go run -tags sqlite_fts5 ./bench/search", "the `command` to record in the report")
+	fs.Parse(os.Args[1:])
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1000 {
+			fmt.Fprintf(os.Stderr, "bench-search: bad size %q (at least 1000)\n", s)
+			os.Exit(2)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, &o); err != nil {
+		fmt.Fprintf(os.Stderr, "bench-search: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o *options) error {
+	if err := ftsAvailable(); err != nil {
+		return err
+	}
+	m, err := benchmd.DescribeMachine(ctx, o.carrel)
+	if err != nil {
+		return err
+	}
+	rep := &report{machine: m, started: time.Now().UTC(), opts: o}
+	for _, n := range o.sizes {
+		r, err := benchSize(ctx, o, n)
+		if err != nil {
+			return fmt.Errorf("%d items: %w", n, err)
+		}
+		rep.sizes = append(rep.sizes, r)
+		// Write after each size, so a long run reports what it has.
+		rep.machine.Load = benchmd.LoadAverage()
+		if err := benchmd.WriteSection(o.out, "search", rep.markdown()); err != nil {
+			return err
+		}
+		logf("wrote %s", o.out)
+	}
+	return nil
+}
+
+// sizeResult is everything measured at one corpus size.
+type sizeResult struct {
+	items         int
+	seeded        int
+	seedTime      time.Duration
+	ingested      int
+	ingestTime    time.Duration
+	http          latencies // search over HTTP with 5 facets
+	reindex       time.Duration
+	reindexItems  int
+	indexBytes    int64
+	rssIdle       int64
+	rssPeak       int64
+	bleve         latencies // the same mix in-process on the index
+	fts           latencies // and on SQLite FTS5
+	ftsBuild      time.Duration
+	ftsBytes      int64
+	ftsRows       int
+	queryMixKinds string
+}
+
+// benchSize runs every measure on a fresh corpus of n items.
+func benchSize(ctx context.Context, o *options, n int) (*sizeResult, error) {
+	r := &sizeResult{items: n, ingested: min(o.ingest, n/2)}
+	r.seeded = n - r.ingested
+	data := filepath.Join(o.work, fmt.Sprintf("data-%d", n))
+	if err := os.RemoveAll(data); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(o.work, 0o755); err != nil {
+		return nil, err
+	}
+	c := carrel{bin: o.carrel, data: data}
+	logf("%d items: seeding %d with carrel dev seed", n, r.seeded)
+	start := time.Now()
+	if _, err := c.run(ctx, "dev", "seed", "--items", strconv.Itoa(r.seeded), "--seed", "42", "--files", "0"); err != nil {
+		return nil, err
+	}
+	r.seedTime = time.Since(start)
+	srv, err := c.serve(ctx, filepath.Join(o.work, fmt.Sprintf("serve-%d.log", n)))
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	logf("%d items: creating and publishing %d through the API with %d clients", n, r.ingested, o.clients)
+	if r.ingestTime, err = ingest(ctx, srv, r.ingested, o.clients); err != nil {
+		return nil, err
+	}
+	mix, err := queryMix(filepath.Join(data, "catalog.db"), 400)
+	if err != nil {
+		return nil, err
+	}
+	r.queryMixKinds = mix.kinds()
+	r.rssIdle = rss(srv.pid())
+	logf("%d items: searching over HTTP, %d clients for %s", n, o.clients, o.duration)
+	if r.http, err = runClients(ctx, o.clients, o.duration, mix, srv.search); err != nil {
+		return nil, err
+	}
+	logf("%d items: online reindex", n)
+	start = time.Now()
+	out, err := c.run(ctx, "reindex")
+	if err != nil {
+		return nil, err
+	}
+	r.reindex = time.Since(start)
+	fmt.Sscanf(out[strings.LastIndex(out, "indexed"):], "indexed %d items", &r.reindexItems)
+	r.rssPeak = hwm(srv.pid())
+	srv.stop()
+	r.indexBytes = du(filepath.Join(data, "index"))
+
+	logf("%d items: the same mix in-process on Bleve", n)
+	if r.bleve, err = bleveRun(ctx, filepath.Join(data, "index"), o.clients, o.duration, mix); err != nil {
+		return nil, err
+	}
+	logf("%d items: building SQLite FTS5 over the same corpus", n)
+	fts, err := buildFTS(ctx, filepath.Join(data, "catalog.db"), filepath.Join(o.work, fmt.Sprintf("fts-%d.db", n)))
+	if err != nil {
+		return nil, err
+	}
+	defer fts.close()
+	r.ftsBuild, r.ftsBytes, r.ftsRows = fts.build, fts.bytes, fts.rows
+	logf("%d items: the same mix on FTS5", n)
+	if r.fts, err = runClients(ctx, o.clients, o.duration, mix, fts.search); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench-search %s: %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
