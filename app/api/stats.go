@@ -196,6 +196,9 @@ func (s *Server) authorizeStats(r *http.Request, req *statsRequest) error {
 		}
 		return nil
 	}
+	if err := s.authorizeContainer(r, q, req.endpoint); err != nil {
+		return err
+	}
 	if q.Scope == app.ScopeArticle && req.endpoint != "top" {
 		it, err := s.cat.Item(r.Context(), q.ID)
 		if err != nil || !(app.CanSeePublic(a, it) || app.CanSeeDraft(a, it)) {
@@ -300,4 +303,26 @@ func (o *orderedObject) add(key string, value any) {
 
 func (o *orderedObject) raw() json.RawMessage {
 	return json.RawMessage("{" + o.buf.String() + "}")
+}
+
+// authorizeContainer answers 404 for the statistics of a collection or
+// project the caller may not see, as for the collection or project itself.
+func (s *Server) authorizeContainer(r *http.Request, q *app.UsageQuery, endpoint string) error {
+	if endpoint == "top" {
+		return nil
+	}
+	a := actor(r.Context())
+	switch q.Scope {
+	case app.ScopeCollection:
+		c, err := s.cat.Collection(r.Context(), q.ID)
+		if err != nil || !(app.CanSeeCollection(a, c) || app.CanEditCollection(a, c)) {
+			return app.Errorf(app.ENOTFOUND, "collection %d not found", q.ID)
+		}
+	case app.ScopeProject:
+		p, err := s.cat.Project(r.Context(), q.ID)
+		if err != nil || !(app.CanSeeProject(a, p) || app.CanSeeProjectPrivate(a, p)) {
+			return app.Errorf(app.ENOTFOUND, "project %d not found", q.ID)
+		}
+	}
+	return nil
 }

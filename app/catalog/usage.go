@@ -133,6 +133,10 @@ var usageScopes = map[app.UsageScope]usageScope{
 			SELECT up.gid, g.parent_id FROM up JOIN groups g ON g.id = up.aid WHERE g.parent_id != 0)
 		SELECT gid, aid FROM up) ga ON ga.gid = i.group_id`, "ga.aid"},
 	app.ScopeInstitution: {"", "1"},
+	// A collection counts the items it holds now; a project, the items
+	// deposited in it.
+	app.ScopeCollection: {"JOIN collection_items ci ON ci.item_id = d.item_id", "ci.collection_id"},
+	app.ScopeProject:    {"JOIN project_items pi ON pi.item_id = d.item_id", "pi.project_id"},
 }
 
 // usageWhere builds the FROM and WHERE of a usage query; byKey says whether

@@ -144,6 +144,23 @@ func TestUsageStatistics(t *testing.T) {
 		if got := s.total(t, admin, "/stats/total/views/group/1"); got != 0 {
 			t.Errorf("group 1 views = %d, want 0 (the items are in no group)", got)
 		}
+		var c struct {
+			EntityID int64 `json:"entity_id"`
+		}
+		s.do("POST", "/v2/account/collections", owner, map[string]any{"title": "Hydrology set", "articles": []int64{a, b}}).want(t, 201).JSON(t, &c)
+		colPath := fmt.Sprintf("/stats/total/views/collection/%d", c.EntityID)
+		s.do("GET", colPath, other, nil).want(t, 404) // a draft collection is not there for others
+		if got := s.total(t, owner, colPath); got != 4 {
+			t.Errorf("collection views = %d, want 4 (both items)", got)
+		}
+		var pr struct {
+			EntityID int64 `json:"entity_id"`
+		}
+		s.do("POST", "/v2/account/projects", owner, map[string]any{"title": "Catchment study"}).want(t, 201).JSON(t, &pr)
+		s.do("GET", fmt.Sprintf("/stats/total/downloads/project/%d", pr.EntityID), other, nil).want(t, 404)
+		if got := s.total(t, owner, fmt.Sprintf("/stats/total/downloads/project/%d", pr.EntityID)); got != 0 {
+			t.Errorf("project downloads = %d, want 0", got)
+		}
 		today := time.Now().UTC().Format(time.DateOnly)
 		r := s.do("GET", fmt.Sprintf("/stats/timeline/day/views/article/%d", a), "", nil).want(t, 200)
 		if got, want := string(r.Body), `{"timeline":{"`+today+`":3}}`; strings.TrimSpace(got) != want {
