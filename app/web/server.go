@@ -44,6 +44,12 @@ type Catalog interface {
 	// PrivateLinkByToken returns an active private link; ENOTFOUND if it
 	// is unknown, deleted or expired.
 	PrivateLinkByToken(ctx context.Context, token string) (*app.PrivateLink, error)
+	// The depositor's access controls; each change is audited as done by who.
+	SetEmbargo(ctx context.Context, id int64, e app.Embargo, who app.AuditEntry) (*app.Item, error)
+	SetConfidentiality(ctx context.Context, id int64, c app.Confidentiality, who app.AuditEntry) (*app.Item, error)
+	CreatePrivateLink(ctx context.Context, l *app.PrivateLink, who app.AuditEntry) error
+	PrivateLinks(ctx context.Context, kind app.LinkTarget, targetID int64) ([]app.PrivateLink, error)
+	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	AccountByEmail(ctx context.Context, email string) (*app.Account, error)
 	PasswordHash(ctx context.Context, accountID int64) (string, error)
 	auth.LoginStore
@@ -204,6 +210,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/reviews/{id}", s.reviewer(s.handleReviewPage))
 	m.HandleFunc("POST /admin/reviews/{id}", s.reviewer(s.handleReviewAction))
 	m.HandleFunc("POST /account/articles/{id}/review", s.signedIn(s.handleDepositorReview))
+	m.HandleFunc("POST /account/articles/{id}/embargo", s.signedIn(s.handleEmbargoForm))
+	m.HandleFunc("POST /account/articles/{id}/confidentiality", s.signedIn(s.handleConfidentialityForm))
+	m.HandleFunc("POST /account/articles/{id}/links", s.signedIn(s.handleLinkForm))
+	m.HandleFunc("POST /account/articles/{id}/links/{token}/delete", s.signedIn(s.handleLinkDeleteForm))
 	m.HandleFunc("GET /admin/hrfeed", s.admin(s.handleHRFeedForm))
 	m.HandleFunc("POST /admin/hrfeed", s.admin(s.handleHRFeedCheck))
 	m.HandleFunc("POST /admin/hrfeed/{id}/apply", s.admin(s.handleHRFeedApply))
