@@ -148,3 +148,15 @@ func (g RoleGrant) covers(groupID int64) bool {
 	}
 	return false
 }
+
+// AccountFilter selects accounts for the institution's administrators.
+type AccountFilter struct {
+	Active   *bool   // only active (true) or deactivated (false) accounts
+	Email    string  // exact email, case-insensitive
+	Search   string  // part of the email or name
+	MinID    int64   // id >= MinID (0 = no bound)
+	MaxID    int64   // id <= MaxID (0 = no bound)
+	GroupIDs []int64 // only accounts whose home group is one of these; nil = any
+	Offset   int
+	Limit    int // 0 means 100
+}

@@ -130,9 +130,19 @@ func actor(ctx context.Context) app.Actor {
 	return a
 }
 
-// authenticate resolves the request's credentials. No credentials give the
-// anonymous actor; bad credentials are an error (401), never anonymous.
+// authenticate resolves the request's credentials, and then the account
+// it may impersonate (see impersonate).
 func (s *Server) authenticate(r *http.Request) (app.Actor, error) {
+	a, err := s.credentials(r)
+	if err != nil || !r.URL.Query().Has("impersonate") {
+		return a, err
+	}
+	return s.impersonate(r, a)
+}
+
+// credentials resolves the request's credentials. No credentials give the
+// anonymous actor; bad credentials are an error (401), never anonymous.
+func (s *Server) credentials(r *http.Request) (app.Actor, error) {
 	if r.Method == http.MethodPost && r.URL.Path == "/v2/token" {
 		return app.Actor{}, nil // the token endpoint authenticates clients, not accounts
 	}

@@ -69,6 +69,7 @@ type Catalog interface {
 	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	CollectionCatalog
 	ProjectCatalog
+	InstitutionCatalog
 	app.ReviewStore
 }
 
@@ -210,6 +211,7 @@ func (s *Server) routes() {
 	s.handle("DELETE /v2/account/articles/{id}/files/{fid}", s.authed(s.handleFileDelete))
 
 	s.accessRoutes()
+	s.institutionRoutes()
 	s.collectionRoutes()
 	s.projectRoutes()
 

@@ -16,7 +16,103 @@ func accessContractCases() map[string][]contractCase {
 		f.s.do("POST", fmt.Sprintf("/v2/account/articles/%d/private_links", id), f.owner, map[string]any{}).want(f.t, 201).JSON(f.t, &out)
 		return id, out.Token
 	}
+	accountID := func(f *contractFixture, token string) int64 {
+		var a struct{ ID int64 }
+		f.s.do("GET", "/v2/account", token, nil).want(f.t, 200).JSON(f.t, &a)
+		return a.ID
+	}
 	return map[string][]contractCase{
+		"private_account": {
+			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
+			{"ErrAnonymous", 401, func(f *contractFixture) contractRequest { return contractRequest{} }},
+			{"OK impersonated", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, query: fmt.Sprintf("impersonate=%d", accountID(f, f.owner))}
+			}},
+			{"ErrImpersonateByDepositor", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.other, query: fmt.Sprintf("impersonate=%d", accountID(f, f.owner))}
+			}},
+		},
+		"private_institution_details": {
+			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
+		},
+		"private_institution_groups_list": {
+			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
+		},
+		"private_institution_roles_list": {
+			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
+		},
+		"private_institution_accounts_list": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, query: "page=1&page_size=10&is_active=1"}
+			}},
+			{"ErrNotAdmin", 404, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
+		},
+		"private_institution_accounts_create": {
+			{"OK", 201, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, body: map[string]any{"email": fmt.Sprintf("new%d@example.edu", f.newItem()), "first_name": "New", "last_name": "Person", "quota": 1000}}
+			}},
+			{"ErrBadEmail", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, body: map[string]any{"email": "not-an-email", "last_name": "Person"}}
+			}},
+		},
+		"private_institution_accounts_search": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, body: map[string]any{"search_for": "owner"}}
+			}},
+			{"ErrMixedPaging", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, body: map[string]any{"page": 1, "limit": 5}}
+			}},
+		},
+		"private_institution_account": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, params: p("account_id", accountID(f, f.owner))}
+			}},
+			{"ErrNotFound", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, params: p("account_id", noSuchID)}
+			}},
+		},
+		"private_institution_accounts_update": {
+			{"OK", 205, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, params: p("account_id", accountID(f, f.other)), body: map[string]any{"group_id": 0, "is_active": true}}
+			}},
+			{"ErrMissingGroup", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, params: p("account_id", accountID(f, f.other)), body: map[string]any{"group_id": noSuchID, "is_active": true}}
+			}},
+		},
+		"private_account_institution_user": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, params: p("account_id", accountID(f, f.owner))}
+			}},
+		},
+		"private_institution_account_group_roles": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, params: p("account_id", accountID(f, f.owner))}
+			}},
+		},
+		"private_institution_account_group_roles_create": {
+			{"OK", 201, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, params: p("account_id", accountID(f, f.other)), body: map[string]any{"0": []int{4}}}
+			}},
+			{"ErrUnknownRole", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, params: p("account_id", accountID(f, f.other)), body: map[string]any{"0": []int{99}}}
+			}},
+		},
+		"private_institution_account_group_role_delete": {
+			{"OK", 204, func(f *contractFixture) contractRequest {
+				id := accountID(f, f.other)
+				out, err := f.s.cli("", "group", "add", "--name", fmt.Sprintf("Contract group %d", f.newItem()))
+				if err != nil {
+					f.t.Fatal(err)
+				}
+				var gid int64
+				fmt.Sscanf(out, "created group %d", &gid)
+				f.s.do("POST", fmt.Sprintf("/v2/account/institution/roles/%d", id), f.admin, map[string]any{fmt.Sprint(gid): []int{5}}).want(f.t, 201)
+				return contractRequest{token: f.admin, params: p("account_id", id, "group_id", gid, "role_id", 5)}
+			}},
+			{"ErrNotHeld", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, params: p("account_id", accountID(f, f.owner), "group_id", noSuchID, "role_id", 3)}
+			}},
+		},
 		"private_article_embargo_details": {
 			{"OK", 200, func(f *contractFixture) contractRequest {
 				return contractRequest{params: p("article_id", f.draft), token: f.owner}
