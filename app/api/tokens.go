@@ -48,7 +48,6 @@ func (s *Server) signinRoutes() {
 	s.handle("GET /v2/account/tokens", s.authed(s.handlePersonalTokenList))
 	s.handle("POST /v2/account/tokens", s.authed(s.handlePersonalTokenCreate))
 	s.handle("DELETE /v2/account/tokens/{tid}", s.authed(s.handlePersonalTokenRevoke))
-	s.handle("PUT /v2/account/institution/accounts/{account_id}", s.authed(s.handleAccountUpdate))
 }
 
 func (s *Server) handlePersonalTokenList(w http.ResponseWriter, r *http.Request) {
@@ -96,54 +95,6 @@ func (s *Server) handlePersonalTokenRevoke(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	s.writeJSON(w, http.StatusNoContent, nil)
-}
-
-// handleAccountUpdate is Figshare's "Update Institution Account": an
-// administrator sets is_active. Deactivation ends the account's sessions
-// and stops its tokens at once. Others are told the account does not
-// exist.
-func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
-	a := actor(r.Context())
-	id, err := pathID(r, "account_id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !a.Admin {
-		s.fail(w, r, app.Errorf(app.ENOTFOUND, "account %d not found", id))
-		return
-	}
-	var in struct {
-		IsActive *bool  `json:"is_active"`
-		GroupID  *int64 `json:"group_id"`
-	}
-	if err := s.decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if in.IsActive == nil {
-		s.fail(w, r, app.Errorf(app.EINVALID, "is_active is required"))
-		return
-	}
-	acct, err := s.cat.Account(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if in.GroupID != nil && *in.GroupID != acct.GroupID {
-		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "group_id cannot be changed here yet; send the account's current group_id (%d)", acct.GroupID))
-		return
-	}
-	if id == a.AccountID && !*in.IsActive {
-		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "you cannot deactivate your own account"))
-		return
-	}
-	if err := s.cat.SetAccountActive(r.Context(), id, *in.IsActive, s.auditEntry(r)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", s.base(r)+"/v2/account/institution/accounts/"+r.PathValue("account_id"))
-	w.WriteHeader(http.StatusResetContent)
 }
 
 // auditEntry starts an audit entry for the request's actor and address.

@@ -406,7 +406,7 @@ var contractCases = map[string][]contractCase{
 		{"OK", 205, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.admin, params: p("account_id", 2), body: map[string]any{"is_active": true, "group_id": 0}}
 		}},
-		{"ErrMissingIsActive", 400, func(f *contractFixture) contractRequest {
+		{"ErrMissingIsActive", 422, func(f *contractFixture) contractRequest {
 			return contractRequest{token: f.admin, params: p("account_id", 2), body: map[string]any{"group_id": 0}}
 		}},
 		{"ErrNotAdministrator", 404, func(f *contractFixture) contractRequest {

@@ -88,7 +88,7 @@ func TestDeactivation(t *testing.T) {
 		id := s.accountID("dee@example.edu")
 		path := fmt.Sprintf("/v2/account/institution/accounts/%d", id)
 		s.do("PUT", path, tok, map[string]any{"is_active": false}).want(t, 404) // not an administrator
-		s.do("PUT", path, admin, map[string]any{"group_id": 0}).want(t, 400)
+		s.do("PUT", path, admin, map[string]any{"group_id": 0}).want(t, 422)
 		s.do("PUT", path, admin, map[string]any{"is_active": false, "group_id": 0}).want(t, 205)
 		s.do("GET", "/v2/account/articles", tok, nil).want(t, 401)
 		s.do("PUT", path, admin, map[string]any{"is_active": true, "group_id": 0}).want(t, 205)
