@@ -44,6 +44,7 @@ say "building carrel and the benchmark driver into $bin"
 version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
 go build -trimpath -ldflags "-X main.version=$version" -o "$bin/carrel" ./cmd/carrel
 go build -o "$bin/bench-core" ./bench/core
+go build -o "$bin/bench-stats" ./bench/stats
 # FTS5, the search benchmark's baseline, needs go-sqlite3's sqlite_fts5 tag;
 # only the benchmark driver is built with it.
 go build -tags sqlite_fts5 -o "$bin/bench-search" ./bench/search
@@ -52,6 +53,14 @@ say "core path: upload and download (this takes a few minutes for 1 GiB)"
 "$bin/bench-core" -carrel "$bin/carrel" -nginx "$nginx" -work "$work" -out "$out" \
 	-command "make bench (bash scripts/bench.sh${*:+ $*})" \
 	"$@"
+say "usage statistics: downloads per second with [stats] on and off"
+"$bin/bench-stats" -carrel "$bin/carrel" -work "$work/stats" -out "$out" \
+	-command "make bench (bash scripts/bench.sh)"
+say "wrote $out"
+
+say "web pages: render times with 100,000 seeded items (seeding takes several minutes the first time)"
+go build -o "$bin/bench-web" ./bench/web
+"$bin/bench-web" -carrel "$bin/carrel" -work "$work/web" -out "$out"
 say "wrote $out"
 
 sizes=${BENCH_SEARCH_SIZES:-100000,1000000}

@@ -16,6 +16,8 @@ perl -MHTTP::OAI -e 1 2>/dev/null || need_pkgs+=(libhttp-oai-perl) # independent
 command -v gcc >/dev/null || need_pkgs+=(gcc libc6-dev)
 command -v chromium >/dev/null || need_pkgs+=(chromium fonts-liberation) # browser tests, driven by playwright-core
 command -v node >/dev/null || need_pkgs+=(nodejs npm)
+[ -x /usr/sbin/slapd ] || need_pkgs+=(slapd) # the LDAP directory the sign-in tests start
+command -v ldapadd >/dev/null || need_pkgs+=(ldap-utils)
 python3 -c 'import smtpd' 2>/dev/null || need_pkgs+=(python3) # the SMTP server notifications are tested against
 if ((${#need_pkgs[@]})); then
   echo "== installing Debian packages: ${need_pkgs[*]}"

@@ -6,6 +6,7 @@
 package testenv
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,4 +71,16 @@ func above(t testing.TB, found func(dir string) (string, bool), what string) str
 		}
 		dir = parent
 	}
+}
+
+// FreePort returns a port on 127.0.0.1 that nobody listened on a moment
+// ago, for a server a test starts.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }

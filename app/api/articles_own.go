@@ -72,17 +72,9 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := actor(r.Context())
-	acct, err := s.cat.Account(r.Context(), me.AccountID)
+	group, err := s.depositGroup(r, in.GroupID)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	group := acct.GroupID
-	if in.GroupID != nil {
-		group = *in.GroupID
-	}
-	if !app.CanDepositIn(me, acct.GroupID, group) {
-		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "group_id %d is not a group you may deposit in", group))
 		return
 	}
 	it, err := s.cat.CreateItem(r.Context(), me.AccountID, group, md)
@@ -199,4 +191,22 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 	loc := fmt.Sprintf("%s/v2/articles/%d/versions/%d", s.base(r), it.ID, ver.Number)
 	w.Header().Set("Location", loc)
 	s.writeJSON(w, http.StatusCreated, map[string]string{"location": loc})
+}
+
+// depositGroup is the group a new record goes into: the one requested, or
+// the caller's own. EUNPROCESSABLE if the caller may not deposit there.
+func (s *Server) depositGroup(r *http.Request, requested *int64) (int64, error) {
+	me := actor(r.Context())
+	acct, err := s.cat.Account(r.Context(), me.AccountID)
+	if err != nil {
+		return 0, err
+	}
+	group := acct.GroupID
+	if requested != nil {
+		group = *requested
+	}
+	if !app.CanDepositIn(me, acct.GroupID, group) {
+		return 0, app.Errorf(app.EUNPROCESSABLE, "group_id %d is not a group you may deposit in", group)
+	}
+	return group, nil
 }

@@ -51,6 +51,7 @@ func (s *Server) collectionRoutes() {
 	s.handle("POST /v2/account/collections/{id}/articles", s.authed(s.handleCollectionArticlesSet))
 	s.handle("PUT /v2/account/collections/{id}/articles", s.authed(s.handleCollectionArticlesSet))
 	s.handle("DELETE /v2/account/collections/{id}/articles/{aid}", s.authed(s.handleCollectionArticleDelete))
+	s.collectionLinkRoutes()
 }
 
 // publicCollection loads the collection a request names and the version it

@@ -151,17 +151,9 @@ func (s *Server) handleCollectionCreate(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	me := actor(r.Context())
-	acct, err := s.cat.Account(r.Context(), me.AccountID)
+	group, err := s.depositGroup(r, in.GroupID)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	group := acct.GroupID
-	if in.GroupID != nil {
-		group = *in.GroupID
-	}
-	if !app.CanDepositIn(me, acct.GroupID, group) {
-		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "group_id %d is not a group you may deposit in", group))
 		return
 	}
 	c, err := s.cat.CreateCollection(r.Context(), me.AccountID, group, md, items)

@@ -119,5 +119,20 @@ paging, X-Cursor, conditional requests, CORS) is described in
 		}
 		fmt.Fprintf(&b, "| `%s %s` | %s | %s |\n", r.method, r.path, r.summary, r.status)
 	}
+	b.WriteString(`
+## Extensions: Figshare's statistics service
+
+Figshare serves usage counts from a separate service (stats.figshare.com)
+that the v2 OpenAPI document does not describe. Carrel serves the same
+paths under ` + "`/stats`" + `; see the README's "Usage statistics" section.
+
+| operation |
+|---|
+`)
+	for _, r := range routes {
+		if strings.HasPrefix(r, "GET /stats/") {
+			fmt.Fprintf(&b, "| `%s` |\n", r)
+		}
+	}
 	return b.String()
 }

@@ -49,48 +49,50 @@ func rfc5987(s string) string {
 }
 
 // downloadable finds a file the caller may download: a file of a public
-// version, or any completed file of an item the caller may edit.
-func (s *Server) downloadable(r *http.Request) (*app.File, *app.Item, error) {
+// version, or any completed file of an item the caller may edit. The
+// version is that of a public download, 0 when the caller downloads as one
+// who may see the draft (which is not counted as usage).
+func (s *Server) downloadable(r *http.Request) (*app.File, *app.Item, int, error) {
 	fid, err := pathID(r, "fid")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	f, err := s.cat.File(r.Context(), fid)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	it, err := s.cat.Item(r.Context(), f.ItemID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	if app.CanDownloadDraft(actor(r.Context()), it) {
 		if f.Status != app.FileAvailable {
-			return nil, nil, app.Errorf(app.ECONFLICT, "file %d is not available for download (status %s)", fid, f.Status)
+			return nil, nil, 0, app.Errorf(app.ECONFLICT, "file %d is not available for download (status %s)", fid, f.Status)
 		}
-		return f, it, nil
+		return f, it, 0, nil
 	}
 	if !app.CanDownloadPublic(actor(r.Context()), it) {
-		return nil, nil, app.Errorf(app.ENOTFOUND, "file %d not found", fid)
+		return nil, nil, 0, app.Errorf(app.ENOTFOUND, "file %d not found", fid)
 	}
 	_, n, err := s.cat.FileInPublicVersion(r.Context(), fid)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	ver, err := s.cat.Version(r.Context(), it.ID, n)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	if ver.Metadata.DownloadDisabled {
-		return nil, nil, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item")
+		return nil, nil, 0, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item")
 	}
-	return f, it, nil
+	return f, it, n, nil
 }
 
 // handleFileDownload serves a file's bytes with ranges, validators and
 // conditional requests (http.ServeContent), sent by the kernel where the
 // blob store is local.
 func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
-	f, it, err := s.downloadable(r)
+	f, it, version, err := s.downloadable(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -114,7 +116,34 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 		// FAIR Signposting: a public file points back at its landing page.
 		h.Set("Link", fmt.Sprintf(`<%s>; rel="collection"; type="text/html", <%s/linkset>; rel="linkset"; type="application/linkset+json"`, landing, landing))
 	}
-	http.ServeContent(w, r, "", f.Created, blob)
+	if version == 0 || s.cfg.Recorder == nil {
+		http.ServeContent(w, r, "", f.Created, blob)
+		return
+	}
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	http.ServeContent(rec, r, "", f.Created, blob)
+	if countsAsDownload(r, rec.status) {
+		s.cfg.Recorder.Record(app.UsageEvent{Kind: app.UsageDownload, ItemID: f.ItemID, Version: version, FileID: f.ID,
+			Client: app.ClientOf(r, s.cfg.ForwardedHeader)})
+	}
+}
+
+// countsAsDownload reports whether a response delivered a download in
+// COUNTER's sense: the whole file, or a range starting at its first byte
+// (how players and download managers begin). Revalidations (304), later
+// ranges and HEAD requests are not downloads.
+func countsAsDownload(r *http.Request, status int) bool {
+	if r.Method != http.MethodGet {
+		return false
+	}
+	switch status {
+	case http.StatusOK:
+		return true
+	case http.StatusPartialContent:
+		spec, ok := strings.CutPrefix(strings.TrimSpace(r.Header.Get("Range")), "bytes=")
+		return ok && strings.HasPrefix(strings.TrimSpace(spec), "0-")
+	}
+	return false
 }
 
 func (s *Server) handlePublicZip(w http.ResponseWriter, r *http.Request) {
@@ -126,6 +155,13 @@ func (s *Server) handlePublicZip(w http.ResponseWriter, r *http.Request) {
 	if ver.Metadata.DownloadDisabled {
 		s.fail(w, r, app.Errorf(app.EFORBIDDEN, "downloads are disabled for this item"))
 		return
+	}
+	if s.cfg.Recorder != nil && r.Method == http.MethodGet && !app.CanSeeDraft(actor(r.Context()), it) {
+		// The archive counts as one download of the version; downloads by
+		// those who look after the item or hold a private link are not
+		// usage.
+		s.cfg.Recorder.Record(app.UsageEvent{Kind: app.UsageDownload, ItemID: it.ID, Version: ver.Number,
+			Client: app.ClientOf(r, s.cfg.ForwardedHeader)})
 	}
 	s.writeZip(w, r, fmt.Sprintf("%s_%d_v%d", app.Slug(ver.Metadata.Title), it.ID, ver.Number), ver.Files)
 }

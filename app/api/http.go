@@ -165,7 +165,7 @@ func (s *Server) credentials(r *http.Request) (app.Actor, error) {
 		return app.Actor{}, nil
 	}
 	if !auth.WellFormedToken(tok) {
-		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "invalid token")
+		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "malformed token: a Carrel token is 64 lower-case hexadecimal characters, sent as 'Authorization: token <token>'")
 	}
 	hash := auth.HashToken(tok)
 	acct, err := s.cat.AccountByTokenHash(r.Context(), hash)
@@ -173,7 +173,7 @@ func (s *Server) credentials(r *http.Request) (app.Actor, error) {
 		acct, _, err = s.cat.AccountByOAuthToken(r.Context(), hash)
 	}
 	if app.ErrorCode(err) == app.ENOTFOUND {
-		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "invalid or expired token")
+		return app.Actor{}, app.Errorf(app.EUNAUTHORIZED, "unknown token: it was revoked or has expired, its account is deactivated, or it was never issued")
 	} else if err != nil {
 		return app.Actor{}, err
 	}

@@ -86,12 +86,23 @@ func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 	if in.Quota != nil {
 		quota = *in.Quota
 	}
-	if err := s.cat.UpdateAccountAccess(r.Context(), a.ID, *in.GroupID, quota, *in.IsActive, who(r)); err != nil {
-		if app.ErrorCode(err) == app.EINVALID {
-			err = app.Errorf(app.EUNPROCESSABLE, "%s", app.ErrorMessage(err))
+	if *in.IsActive != a.Active {
+		// (De)activation ends the account's sessions at once and is
+		// audited as such.
+		e := who(r)
+		if err := s.cat.SetAccountActive(r.Context(), a.ID, *in.IsActive, &e); err != nil {
+			s.fail(w, r, err)
+			return
 		}
-		s.fail(w, r, err)
-		return
+	}
+	if *in.GroupID != a.GroupID || quota != a.Quota {
+		if err := s.cat.UpdateAccountAccess(r.Context(), a.ID, *in.GroupID, quota, *in.IsActive, who(r)); err != nil {
+			if app.ErrorCode(err) == app.EINVALID {
+				err = app.Errorf(app.EUNPROCESSABLE, "%s", app.ErrorMessage(err))
+			}
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.writeJSON(w, http.StatusResetContent, map[string]string{"location": fmt.Sprintf("%s/v2/account/institution/accounts/%d", s.base(r), a.ID)})
 }

@@ -55,6 +55,7 @@ type Catalog interface {
 	RemoveDraftFile(ctx context.Context, f *app.File) (string, error)
 
 	Ping(ctx context.Context) error
+	SigninCatalog
 
 	OAuthCatalog
 
@@ -67,6 +68,7 @@ type Catalog interface {
 	UpdatePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, expires time.Time, who app.AuditEntry) (*app.PrivateLink, error)
 	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	CollectionCatalog
+	ProjectCatalog
 	InstitutionCatalog
 	app.ReviewStore
 }
@@ -80,6 +82,19 @@ type Config struct {
 	Publisher    string // the institution, as citations name the publisher
 	// Identifiers names the DOIs and handles reserve_doi and reserve_handle give.
 	Identifiers app.Identifiers
+	// Usage answers /stats; nil = statistics are not served.
+	Usage Usage
+	// Recorder counts downloads; nil = usage is not recorded.
+	Recorder Recorder
+	// Institution is the short name of the /stats/{institution}/...
+	// variants; empty = no institution-prefixed statistics.
+	Institution string
+	// ForwardedHeader names the header a reverse proxy puts the client's
+	// address in (e.g. X-Forwarded-For); empty = the peer address.
+	ForwardedHeader string
+	// AddressHeader names the header a reverse proxy puts the client's
+	// address in, for the audit log; empty means the connection's address.
+	AddressHeader string
 	// Jobs answers /v2/admin/jobs (a Carrel extension); nil hides it.
 	Jobs app.JobBoard
 	// HRFeed imports institution HR feeds; nil answers 403.
@@ -198,6 +213,7 @@ func (s *Server) routes() {
 	s.accessRoutes()
 	s.institutionRoutes()
 	s.collectionRoutes()
+	s.projectRoutes()
 
 	s.handle("POST /v2/institution/hrfeed/upload", s.authed(s.handleHRFeedUpload))
 	s.handle("GET /v2/account/institution/reviews", s.authed(s.handleReviews))
@@ -213,6 +229,12 @@ func (s *Server) routes() {
 	s.handle("GET /upload/{token}", s.handleUploadInfo)
 	s.handle("PUT /upload/{token}/{part}", s.handlePartPut)
 	s.handle("DELETE /upload/{token}/{part}", s.handlePartReset)
+
+	// The /stats paths are routed by handleStats; they are listed for
+	// the coverage page.
+	s.patterns = append(s.patterns, statsRoutes...)
+	s.mux.HandleFunc("GET /stats/", s.handleStats)
+	s.signinRoutes()
 }
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
@@ -8,13 +9,31 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"carrel/app"
 	"carrel/app/auth"
+	"carrel/app/catalog"
 )
+
+// mustCatalog opens a real catalog with one account (id 1) for sessions.
+func mustCatalog(t *testing.T) *catalog.DB {
+	t.Helper()
+	cat, err := catalog.Open(context.Background(), filepath.Join(t.TempDir(), "catalog.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cat.Close() })
+	if err := cat.CreateAccount(context.Background(), &app.Account{Email: "a@example.edu", LastName: "A"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
 
 func TestSessions(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "data", "session.key")
-	s, err := auth.OpenSessions(path)
+	cat := mustCatalog(t)
+	s, err := auth.OpenSessions(path, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +49,7 @@ func TestSessions(t *testing.T) {
 	signIn := func(s *auth.Sessions, r *http.Request) *http.Cookie {
 		t.Helper()
 		w := httptest.NewRecorder()
-		if err := s.SignIn(w, r, 42); err != nil {
+		if err := s.SignIn(w, r, app.Session{AccountID: 1, Method: "local"}); err != nil {
 			t.Fatal(err)
 		}
 		return w.Result().Cookies()[0]
@@ -42,15 +61,15 @@ func TestSessions(t *testing.T) {
 		}
 		r := httptest.NewRequest("GET", "/", nil)
 		r.AddCookie(c)
-		if id, ok := s.AccountID(r); !ok || id != 42 {
-			t.Errorf("AccountID = %d, %v; want 42, true", id, ok)
+		if id, ok := s.AccountID(r); !ok || id != 1 {
+			t.Errorf("AccountID = %d, %v; want 1, true", id, ok)
 		}
-		s2, err := auth.OpenSessions(path)
+		s2, err := auth.OpenSessions(path, cat)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if id, ok := s2.AccountID(r); !ok || id != 42 {
-			t.Errorf("after restart: AccountID = %d, %v; want 42, true", id, ok)
+		if id, ok := s2.AccountID(r); !ok || id != 1 {
+			t.Errorf("after restart: AccountID = %d, %v; want 1, true", id, ok)
 		}
 	})
 	t.Run("SecureOverTLS", func(t *testing.T) {
@@ -76,7 +95,7 @@ func TestSessions(t *testing.T) {
 				t.Errorf("cookie %q accepted", v)
 			}
 		}
-		other, err := auth.OpenSessions(filepath.Join(t.TempDir(), "other.key"))
+		other, err := auth.OpenSessions(filepath.Join(t.TempDir(), "other.key"), cat)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,18 +106,88 @@ func TestSessions(t *testing.T) {
 		}
 	})
 	t.Run("SignOut", func(t *testing.T) {
+		c := signIn(s, httptest.NewRequest("GET", "/", nil))
+		r := httptest.NewRequest("POST", "/logout", nil)
+		r.AddCookie(c)
 		w := httptest.NewRecorder()
-		if err := s.SignOut(w, httptest.NewRequest("POST", "/logout", nil)); err != nil {
-			t.Fatal(err)
+		if ended, err := s.SignOut(w, r); err != nil || ended == nil || ended.AccountID != 1 {
+			t.Fatalf("SignOut = %+v, %v", ended, err)
 		}
 		if c := w.Result().Cookies()[0]; c.MaxAge >= 0 {
 			t.Errorf("sign-out cookie MaxAge = %d", c.MaxAge)
+		}
+		// A copy of the cookie kept from before sign-out is worthless.
+		r = httptest.NewRequest("GET", "/", nil)
+		r.AddCookie(c)
+		if _, ok := s.AccountID(r); ok {
+			t.Error("the session survived sign-out")
+		}
+	})
+	t.Run("FixationImpossible", func(t *testing.T) {
+		fixed := signIn(s, httptest.NewRequest("GET", "/", nil))
+		r := httptest.NewRequest("POST", "/login", nil)
+		r.AddCookie(fixed)
+		fresh := signIn(s, r)
+		old := httptest.NewRequest("GET", "/", nil)
+		old.AddCookie(fixed)
+		if _, ok := s.AccountID(old); ok {
+			t.Error("the session the browser had before sign-in still works")
+		}
+		now := httptest.NewRequest("GET", "/", nil)
+		now.AddCookie(fresh)
+		if _, ok := s.AccountID(now); !ok {
+			t.Error("the new session does not work")
+		}
+	})
+	t.Run("Deactivated", func(t *testing.T) {
+		c := signIn(s, httptest.NewRequest("GET", "/", nil))
+		if err := cat.SetAccountActive(context.Background(), 1, false, &app.AuditEntry{}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cat.SetAccountActive(context.Background(), 1, true, &app.AuditEntry{}) })
+		r := httptest.NewRequest("GET", "/", nil)
+		r.AddCookie(c)
+		if _, ok := s.AccountID(r); ok {
+			t.Error("a deactivated account's session still works")
+		}
+	})
+	t.Run("KeyRotation", func(t *testing.T) {
+		c := signIn(s, httptest.NewRequest("GET", "/", nil))
+		if err := auth.RotateSessionKey(path); err != nil {
+			t.Fatal(err)
+		}
+		rotated, err := auth.OpenSessions(path, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest("GET", "/", nil)
+		r.AddCookie(c)
+		if _, ok := rotated.AccountID(r); !ok {
+			t.Error("a cookie sealed with the previous key is refused during the grace period")
+		}
+		fresh := httptest.NewRequest("GET", "/", nil)
+		fresh.AddCookie(signIn(rotated, httptest.NewRequest("GET", "/", nil)))
+		if _, ok := s.AccountID(fresh); ok {
+			t.Error("a cookie sealed with the new key opens with the old key alone")
+		}
+		// After the grace period the previous key is no longer accepted.
+		old := time.Now().Add(-auth.SessionMaxAge - time.Minute)
+		os.Chtimes(path+".previous", old, old)
+		expired, err := auth.OpenSessions(path, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := expired.AccountID(r); ok {
+			t.Error("the previous key is still accepted after the grace period")
+		}
+		if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+			t.Errorf("rotated key mode %v", fi.Mode().Perm())
 		}
 	})
 	t.Run("ErrBadKeyFile", func(t *testing.T) {
 		bad := filepath.Join(t.TempDir(), "bad.key")
 		os.WriteFile(bad, []byte("short"), 0o600)
-		if _, err := auth.OpenSessions(bad); err == nil {
+		if _, err := auth.OpenSessions(bad, cat); err == nil {
 			t.Error("a short key file was accepted")
 		}
 	})

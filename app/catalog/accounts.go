@@ -75,21 +75,6 @@ func (db *DB) PasswordHash(ctx context.Context, accountID int64) (string, error)
 	return h, notFound(err, "account %d not found", accountID)
 }
 
-// CreateToken stores the hash of a new personal API token.
-func (db *DB) CreateToken(ctx context.Context, accountID int64, name, hash string) (*app.Token, error) {
-	t := &app.Token{AccountID: accountID, Name: name, Created: db.now()}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO tokens (account_id, name, hash, created_at) VALUES (?, ?, ?, ?)`,
-			accountID, name, hash, formatTime(t.Created))
-		if err != nil {
-			return err
-		}
-		t.ID, err = res.LastInsertId()
-		return err
-	})
-	return t, err
-}
-
 // tokenTouchInterval bounds how often a token's last-used time is written,
 // so that API traffic does not turn every read into a write.
 const tokenTouchInterval = time.Minute

@@ -96,7 +96,7 @@ func TestAccounts(t *testing.T) {
 		}
 	})
 	t.Run("Token", func(t *testing.T) {
-		if _, err := db.CreateToken(ctx, a.ID, "cli", "hash1"); err != nil {
+		if _, err := db.IssueToken(ctx, a.ID, "cli", "hash1", &app.AuditEntry{}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.AccountByTokenHash(ctx, "hash1")

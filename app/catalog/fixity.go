@@ -34,3 +34,9 @@ func (db *DB) FixityFailures(ctx context.Context) (int64, error) {
 		WHERE x.ok = 0 AND f.status = 'available'`).Scan(&n)
 	return n, translate(err)
 }
+
+// StorageUsed counts the stored (available) files and their bytes.
+func (db *DB) StorageUsed(ctx context.Context) (files, bytes int64, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(size), 0) FROM files WHERE status = 'available'`).Scan(&files, &bytes)
+	return files, bytes, translate(err)
+}

@@ -34,6 +34,12 @@ func scanItem(row interface{ Scan(...any) error }, extra ...any) (*app.Item, err
 // CreateItem stores a new draft item owned by accountID, resolving its
 // authors and checking its vocabulary references.
 func (db *DB) CreateItem(ctx context.Context, accountID, groupID int64, md app.Metadata) (*app.Item, error) {
+	return db.createItem(ctx, accountID, groupID, md, nil)
+}
+
+// createItem stores a new draft item; then, if not nil, runs in the same
+// transaction with the new item's id.
+func (db *DB) createItem(ctx context.Context, accountID, groupID int64, md app.Metadata, then func(*sql.Tx, int64) error) (*app.Item, error) {
 	if err := md.Validate(); err != nil {
 		return nil, err
 	}
@@ -55,8 +61,10 @@ func (db *DB) CreateItem(ctx context.Context, accountID, groupID int64, md app.M
 		if err != nil {
 			return err
 		}
-		id, err = res.LastInsertId()
-		return err
+		if id, err = res.LastInsertId(); err != nil || then == nil {
+			return err
+		}
+		return then(tx, id)
 	})
 	if err != nil {
 		return nil, err

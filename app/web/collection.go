@@ -34,6 +34,7 @@ type collectionPage struct {
 	Path        string
 	Citation    template.HTML
 	CanEdit     bool
+	Linked      bool // opened through a private link
 }
 
 // memberRow is one item listed on a collection page.
@@ -99,6 +100,33 @@ func (s *Server) handleCollection(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, collectionURL(p.Meta.Title, c.ID, want*boolInt(r.PathValue("v") != "")), http.StatusMovedPermanently)
 		return
 	}
+	s.renderCollection(w, r, p, members)
+}
+
+// serveCollectionLink shows the collection a private link opens, if the
+// token names a collection: its current draft, listing only the items the
+// public may see (the link opens the collection, not its members).
+func (s *Server) serveCollectionLink(w http.ResponseWriter, r *http.Request) bool {
+	l, err := s.cat.PrivateLinkByToken(r.Context(), r.PathValue("token"))
+	if err != nil || l.Kind != app.LinkCollection {
+		return false
+	}
+	c, err := s.cat.Collection(r.Context(), l.TargetID)
+	if err != nil {
+		s.fail(w, r, err)
+		return true
+	}
+	p := &collectionPage{Collection: c, Meta: &c.Draft, Linked: true}
+	s.renderCollection(w, r, p, c.Items)
+	return true
+}
+
+// renderCollection lists the members the viewer may see and renders the
+// page.
+func (s *Server) renderCollection(w http.ResponseWriter, r *http.Request, p *collectionPage, members []int64) {
+	ctx := r.Context()
+	a := actor(ctx)
+	c := p.Collection
 	for _, mid := range members {
 		it, err := s.cat.Item(ctx, mid)
 		if app.ErrorCode(err) == app.ENOTFOUND {
@@ -127,13 +155,18 @@ func (s *Server) handleCollection(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Path = collectionURL(p.Meta.Title, c.ID, 0)
 	meta := []metaTag{{"robots", "noindex"}}
-	if !p.Draft {
+	if !p.Draft && !p.Linked {
 		meta = []metaTag{{"citation_title", p.Meta.Title}}
 		for _, au := range p.Meta.Authors {
 			meta = append(meta, metaTag{"citation_author", au.FullName})
 		}
 	}
-	s.render(w, r, http.StatusOK, "collection", view{Title: p.Meta.Title, Meta: meta, Canonical: s.baseURL(r) + p.Path, Page: p})
+	canonical := s.baseURL(r) + p.Path
+	if p.Linked {
+		privateHeaders(w)
+		canonical = ""
+	}
+	s.render(w, r, http.StatusOK, "collection", view{Title: p.Meta.Title, Meta: meta, Canonical: canonical, Page: p})
 }
 
 func boolInt(b bool) int {

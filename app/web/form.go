@@ -43,6 +43,10 @@ type editPage struct {
 	Thread       []commentView
 	ReviewNeeded bool // publishing goes through review
 	Submitted    bool
+	// Access section: the private links and the embargo date as the form
+	// shows it.
+	Links        []linkRow
+	EmbargoUntil string
 }
 
 // catOption is one category in the picker.

@@ -45,7 +45,7 @@ func MustServe(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions, err := auth.OpenSessions(filepath.Join(dir, "session.key"))
+	sessions, err := auth.OpenSessions(filepath.Join(dir, "session.key"), cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -58,6 +57,7 @@ type itemPage struct {
 	Cite        citation
 	Share       []shareLink
 	CanEdit     bool
+	Usage       *itemUsage // counts and chart of a public item
 	// Notice explains what an embargo or confidentiality hides.
 	Notice string
 	// Stub is a whole-item embargo's page: title and notice only.
@@ -127,6 +127,10 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !p.Draft && !p.Withdrawn && !p.Stub && p.LinkToken == "" {
+		s.recordUse(r, app.UsageView, it, p.Version)
+		p.Usage = s.usageFor(r, it)
+	}
 	status := http.StatusOK
 	if p.Withdrawn {
 		status = http.StatusGone
@@ -166,13 +170,7 @@ func (s *Server) fillItemPage(r *http.Request, p *itemPage, files []app.File) er
 		}
 	}
 	if !p.Draft && !p.Withdrawn && !p.Stub {
-		u, t := url.QueryEscape(p.URL), url.QueryEscape(md.Title)
-		p.Share = []shareLink{
-			{"Email", "mailto:?subject=" + t + "&body=" + u},
-			{"Mastodon", "https://mastodonshare.com/?text=" + t + "&url=" + u},
-			{"LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + u},
-			{"Bluesky", "https://bsky.app/intent/compose?text=" + t + "%20" + u},
-		}
+		p.Share = shareLinks(p.Item)
 	}
 	return nil
 }

@@ -44,6 +44,9 @@ func privateHeaders(w http.ResponseWriter) {
 // item's files).
 func (s *Server) handlePrivateLink(w http.ResponseWriter, r *http.Request) {
 	privateHeaders(w)
+	if s.serveCollectionLink(w, r) {
+		return
+	}
 	a, it, err := s.linkActor(r)
 	if err != nil {
 		s.fail(w, r, err)

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"carrel/app"
@@ -57,7 +59,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := homePage{}
-	if p.Items, p.Files, err = s.cat.PublicCounts(ctx); err != nil {
+	if p.Items, p.Files, err = s.counts.get(ctx, s.cat.PublicCounts); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -129,4 +131,27 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		title = "Search: " + q
 	}
 	s.render(w, r, status, "search", view{Title: title, Page: p})
+}
+
+// countsCache keeps the home page's counts for a minute: counting every
+// file of every public item costs a scan of the catalog, and the numbers
+// need not be exact to the second.
+type countsCache struct {
+	mu           sync.Mutex
+	at           time.Time
+	items, files int64
+}
+
+func (c *countsCache) get(ctx context.Context, count func(context.Context) (int64, int64, error)) (int64, int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Since(c.at) < time.Minute {
+		return c.items, c.files, nil
+	}
+	items, files, err := count(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	c.items, c.files, c.at = items, files, time.Now()
+	return items, files, nil
 }

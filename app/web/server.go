@@ -44,14 +44,25 @@ type Catalog interface {
 	// PrivateLinkByToken returns an active private link; ENOTFOUND if it
 	// is unknown, deleted or expired.
 	PrivateLinkByToken(ctx context.Context, token string) (*app.PrivateLink, error)
+	// The depositor's access controls; each change is audited as done by who.
+	SetEmbargo(ctx context.Context, id int64, e app.Embargo, who app.AuditEntry) (*app.Item, error)
+	SetConfidentiality(ctx context.Context, id int64, c app.Confidentiality, who app.AuditEntry) (*app.Item, error)
+	CreatePrivateLink(ctx context.Context, l *app.PrivateLink, who app.AuditEntry) error
+	PrivateLinks(ctx context.Context, kind app.LinkTarget, targetID int64) ([]app.PrivateLink, error)
+	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	AccountByEmail(ctx context.Context, email string) (*app.Account, error)
 	PasswordHash(ctx context.Context, accountID int64) (string, error)
+	auth.LoginStore
+	TokenCatalog
 
 	ItemTypes(ctx context.Context) ([]app.ItemType, error)
 	Licenses(ctx context.Context) ([]app.License, error)
 	Categories(ctx context.Context) ([]app.Category, error)
 
 	CollectionCatalog
+	CollectionWorkspace
+	ProjectCatalog
+	ProjectWorkspace
 
 	// OAuthApp returns a registered application; ENOTFOUND if none.
 	OAuthApp(ctx context.Context, clientID string) (*app.OAuthApp, error)
@@ -69,6 +80,21 @@ type Config struct {
 	Publisher string // the institution, cited as publisher
 	// Finder answers /search; nil means a simple filter over the catalog.
 	Finder Finder
+	// Usage gives landing pages their counts and chart; nil = none shown.
+	Usage Usage
+	// Recorder counts views and shares; nil = usage is not recorded.
+	Recorder Recorder
+	// ForwardedHeader names the header a reverse proxy puts the client's
+	// address in; empty = the peer address.
+	ForwardedHeader string
+	// Login checks passwords; nil means Carrel's own accounts only, with
+	// the default throttle.
+	Login *auth.Login
+	// AddressHeader names the header a reverse proxy puts the client's
+	// address in; empty means the connection's address.
+	AddressHeader string
+	// SAML, if set, offers single sign-on under /saml/.
+	SAML *auth.SAML
 	// Jobs shows the scheduled jobs on /admin/jobs; nil hides the page.
 	Jobs app.JobBoard
 	// HRFeed imports HR feeds on /admin/hrfeed; nil hides the page.
@@ -91,9 +117,9 @@ type Server struct {
 	finder   Finder
 	policy   *bluemonday.Policy
 	vc       vocabCache
-	// dummyHash is checked when an unknown email signs in, so that a
-	// failed sign-in takes as long whether or not the account exists.
-	dummyHash string
+	counts   countsCache
+	login    *auth.Login
+	saml     *auth.SAML
 }
 
 // New returns a Server; it fails only if the embedded templates or assets
@@ -108,8 +134,11 @@ func New(cfg Config, cat Catalog, blobs storage.Backend, sessions *auth.Sessions
 		s.finder = CatalogFinder{Catalog: cat}
 	}
 	var err error
-	if s.dummyHash, err = auth.HashPassword(auth.RandomID(16)); err != nil {
-		return nil, err
+	s.saml = cfg.SAML
+	if s.login = cfg.Login; s.login == nil {
+		if s.login, err = auth.NewLogin(cat, true, nil, auth.DefaultThrottle(), log); err != nil {
+			return nil, err
+		}
 	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
@@ -125,13 +154,20 @@ func New(cfg Config, cat Catalog, blobs storage.Backend, sessions *auth.Sessions
 // signed-in actor, security headers, and cross-origin protection of every
 // unsafe method.
 func (s *Server) Handler() http.Handler {
-	return s.withRequest(http.NewCrossOriginProtection().Handler(s.mux))
+	cop := http.NewCrossOriginProtection()
+	// The identity provider's answers arrive as cross-site POSTs; they are
+	// protected by their signatures and the sealed request cookie instead.
+	cop.AddInsecureBypassPattern("POST /saml/acs")
+	return s.withRequest(cop.Handler(s.mux))
 }
 
 func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("GET /{$}", s.handleHome)
 	m.HandleFunc("GET /search", s.handleSearch)
+	m.HandleFunc("GET /robots.txt", s.handleRobots)
+	m.HandleFunc("GET /sitemap.xml", s.handleSitemapIndex)
+	m.HandleFunc("GET /{file}", s.handleSitemapOr404)
 	m.HandleFunc("GET /articles/{slug}/{id}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}", s.handleItem)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/citation/{format}", s.handleCitation)
@@ -139,10 +175,13 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/linkset", s.handleLinkset)
 	m.HandleFunc("GET /articles/{slug}/{id}/metadata/{format}", s.handleMetadata)
 	m.HandleFunc("GET /articles/{slug}/{id}/versions/{v}/metadata/{format}", s.handleMetadata)
+	m.HandleFunc("GET /share/{id}/{service}", s.handleShare)
+	m.HandleFunc("GET /admin/reports/counter.csv", s.signedIn(s.handleCounterReport))
 	m.HandleFunc("GET /s/{token}", s.handlePrivateLink)
 	m.HandleFunc("GET /s/{token}/files/{fid}", s.handlePrivateLinkFile)
 	m.HandleFunc("GET /collections/{slug}/{id}", s.handleCollection)
 	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
+	m.HandleFunc("GET /projects/{slug}/{id}", s.handleProject)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
 	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)
@@ -156,6 +195,16 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account/articles/{id}", s.signedIn(s.handleEditForm))
 	m.HandleFunc("POST /account/articles/{id}", s.signedIn(s.handleSave))
 	m.HandleFunc("POST /account/articles/{id}/publish", s.signedIn(s.handlePublish))
+	m.HandleFunc("GET /account/collections", s.signedIn(s.handleMyCollections))
+	m.HandleFunc("POST /account/collections", s.signedIn(s.handleCollectionCreate))
+	m.HandleFunc("GET /account/collections/{id}", s.signedIn(s.handleCollectionEdit))
+	m.HandleFunc("POST /account/collections/{id}", s.signedIn(s.handleCollectionSave))
+	m.HandleFunc("POST /account/collections/{id}/publish", s.signedIn(s.handleCollectionPublish))
+	s.projectRoutes(m)
+	m.HandleFunc("GET /account/tokens", s.signedIn(s.handleTokens))
+	m.HandleFunc("POST /account/tokens", s.signedIn(s.handleTokenCreate))
+	m.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.handleTokenRevoke))
+	s.samlRoutes()
 	m.HandleFunc("GET /account/applications/authorize", s.signedIn(s.handleAuthorizeForm))
 	m.HandleFunc("POST /account/applications/authorize", s.signedIn(s.handleAuthorize))
 	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))
@@ -163,6 +212,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/reviews/{id}", s.reviewer(s.handleReviewPage))
 	m.HandleFunc("POST /admin/reviews/{id}", s.reviewer(s.handleReviewAction))
 	m.HandleFunc("POST /account/articles/{id}/review", s.signedIn(s.handleDepositorReview))
+	m.HandleFunc("POST /account/articles/{id}/embargo", s.signedIn(s.handleEmbargoForm))
+	m.HandleFunc("POST /account/articles/{id}/confidentiality", s.signedIn(s.handleConfidentialityForm))
+	m.HandleFunc("POST /account/articles/{id}/links", s.signedIn(s.handleLinkForm))
+	m.HandleFunc("POST /account/articles/{id}/links/{token}/delete", s.signedIn(s.handleLinkDeleteForm))
 	m.HandleFunc("GET /admin/hrfeed", s.admin(s.handleHRFeedForm))
 	m.HandleFunc("POST /admin/hrfeed", s.admin(s.handleHRFeedCheck))
 	m.HandleFunc("POST /admin/hrfeed/{id}/apply", s.admin(s.handleHRFeedApply))

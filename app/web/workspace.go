@@ -199,6 +199,10 @@ func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 			}
 			p.Files = append(p.Files, row)
 		}
+		if err := s.accessOf(r, p); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		if err := s.fillReview(r, p); err != nil {
 			s.fail(w, r, err)
 			return

@@ -52,7 +52,7 @@ func TestXSSIsInert(t *testing.T) {
 func TestCrossOriginPostRefused(t *testing.T) {
 	e := MustServe(t)
 	a := e.account("owner@example.edu")
-	for _, path := range []string{"/login", "/logout", "/account/articles"} {
+	for _, path := range []string{"/login", "/logout", "/account/articles", "/account/tokens"} {
 		form := url.Values{"email": {a.Email}, "password": {testPassword}, "title": {"x"}}
 		req, _ := http.NewRequest("POST", e.srv.URL+path, strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

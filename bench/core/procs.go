@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
@@ -20,6 +19,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"carrel/bench/benchkit"
 )
 
 // fileSums are the test file's checksums in hex.
@@ -141,20 +142,7 @@ func (p *process) stop() {
 // startCarrel creates an administrator and a token with carrel's command
 // line, then starts `carrel serve` on a free loopback port.
 func startCarrel(ctx context.Context, bin, data, logPath string) (*process, error) {
-	const email = "bench@example.org"
-	cli := func(args ...string) (string, error) {
-		var out, errb bytes.Buffer
-		cmd := commandContext(ctx, bin, args...)
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil {
-			return "", fmt.Errorf("carrel %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(errb.String()))
-		}
-		return strings.TrimSpace(out.String()), nil
-	}
-	if _, err := cli("user", "add", "--data", data, "--email", email, "--name", "Bench Admin", "--admin"); err != nil {
-		return nil, err
-	}
-	token, err := cli("token", "create", "--data", data, "--email", email)
+	token, err := benchkit.AdminToken(ctx, bin, data)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ func TestCLI(t *testing.T) {
 		}
 		for _, c := range commands() {
 			args := []string{c.name, "--help"}
-			if sub, ok := map[string]string{"user": "add", "token": "create", "group": "add", "dev": "seed", "hrfeed": "import", "doi": "status"}[c.name]; ok {
+			if sub, ok := map[string]string{"user": "add", "token": "create", "group": "add", "dev": "seed", "hrfeed": "import", "doi": "status", "keys": "rotate"}[c.name]; ok {
 				args = []string{c.name, sub, "--help"}
 			}
 			code, _, errOut := runCLI(t, "", args...)

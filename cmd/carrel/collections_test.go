@@ -185,6 +185,42 @@ func TestCollectionLifeCycle(t *testing.T) {
 		}
 	})
 
+	t.Run("PrivateLink", func(t *testing.T) {
+		var c struct {
+			EntityID int64 `json:"entity_id"`
+		}
+		draft := s.createItem(t, ada, "Draft kept out of links")
+		s.do("POST", "/v2/account/collections", ada, map[string]any{"title": "Shared before publication", "articles": []int64{public, draft}}).
+			want(t, 201).JSON(t, &c)
+		links := fmt.Sprintf("/v2/account/collections/%d/private_links", c.EntityID)
+		s.do("POST", links, bob, map[string]any{}).want(t, 404)
+		s.do("POST", links, ada, map[string]any{"expires_date": "2001-01-01"}).want(t, 422)
+		var link struct {
+			Token string `json:"token"`
+			HTML  string `json:"html_location"`
+		}
+		s.do("POST", links, ada, map[string]any{}).want(t, 201).JSON(t, &link)
+		page := s.do("GET", "/s/"+link.Token, "", nil).want(t, 200)
+		body := string(page.Body)
+		if !strings.Contains(body, "Shared before publication") || !strings.Contains(body, "Soil moisture 2024") || strings.Contains(body, "Draft kept out of links") {
+			t.Fatalf("private link page: %.3000s", body)
+		}
+		if page.Header.Get("X-Robots-Tag") == "" {
+			t.Fatal("a private link page must not be indexed")
+		}
+		var got struct {
+			ID string `json:"id"`
+		}
+		s.do("GET", links+"/"+link.Token, ada, nil).want(t, 200).JSON(t, &got)
+		if got.ID != link.Token {
+			t.Fatalf("link %+v", got)
+		}
+		s.do("PUT", links+"/"+link.Token, ada, map[string]any{"expires_date": "2099-01-01"}).want(t, 205)
+		s.do("DELETE", links+"/"+link.Token, ada, nil).want(t, 204)
+		s.do("GET", "/s/"+link.Token, "", nil).want(t, 404)
+		s.do("GET", fmt.Sprintf("/v2/collections/%d", c.EntityID), "", nil).want(t, 404)
+	})
+
 	t.Run("Delete", func(t *testing.T) {
 		s.do("DELETE", own, ada, nil).want(t, 409)
 		var c struct {

@@ -21,11 +21,14 @@ type Config struct {
 	Storage  StorageConfig  `toml:"storage"`
 	Upload   UploadConfig   `toml:"upload"`
 	Log      LogConfig      `toml:"log"`
+	Auth     AuthConfig     `toml:"auth"`
+	Stats    StatsConfig    `toml:"stats"`
 	Backup   BackupConfig   `toml:"backup"`
 	OAuth    OAuthConfig    `toml:"oauth"`
 	Fixity   FixityConfig   `toml:"fixity"`
 	DOI      DOIConfig      `toml:"doi"`
 	DataCite DataCiteConfig `toml:"datacite"`
+	Metrics  MetricsConfig  `toml:"metrics"`
 	// Preservation is where the preservation-export job writes bags.
 	Preservation PreservationConfig `toml:"preservation"`
 	// Mail is how notifications are sent.
@@ -83,11 +86,27 @@ type UploadConfig struct {
 	DefaultQuota int64 `toml:"default_quota"`
 }
 
+// StatsConfig is the [stats] section: usage statistics.
+type StatsConfig struct {
+	Enabled         bool   `toml:"enabled"`
+	RobotsFile      string `toml:"robots_file"`
+	GeoIPFile       string `toml:"geoip_file"`
+	ForwardedHeader string `toml:"forwarded_header"`
+	Institution     string `toml:"institution"`
+	Buffer          int    `toml:"buffer"`
+}
+
 // BackupConfig is the [backup] section: where the backup job and
 // `carrel backup` put copies of the catalog, and how many they keep.
 type BackupConfig struct {
 	Dir  string `toml:"dir"`
 	Keep int    `toml:"keep"`
+}
+
+// MetricsConfig is the [metrics] section: who may read /metrics.
+type MetricsConfig struct {
+	Addr  string `toml:"addr"`
+	Token string `toml:"token"`
 }
 
 // OAuthConfig is the [oauth] section: lifetimes of what OAuth2 issues.
@@ -123,6 +142,8 @@ func defaults() Config {
 		Storage:  StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
 		Upload:   UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
 		Log:      LogConfig{Level: "info", Format: "text"},
+		Auth:     defaultAuth(),
+		Stats:    StatsConfig{Enabled: true, Institution: "institution", Buffer: 10000},
 		Backup:   BackupConfig{Keep: 14},
 		OAuth:    OAuthConfig{CodeSeconds: 300, AccessTokenSeconds: 3600, RefreshTokenSeconds: 30 * 24 * 3600},
 		Fixity:   FixityConfig{BudgetBytes: 4 << 30},
@@ -247,6 +268,12 @@ func (c *Config) validate() error {
 	if c.Upload.DefaultQuota < 0 {
 		return errors.New("config: upload.default_quota must not be negative")
 	}
+	if c.Stats.Buffer < 1 {
+		return errors.New("config: stats.buffer must be at least 1")
+	}
+	if c.Stats.Institution != "" && (isStatsEndpoint(c.Stats.Institution) || !validInstitution(c.Stats.Institution)) {
+		return fmt.Errorf("config: stats.institution %q must be a short name of letters, digits and '-', and not total, timeline, breakdown or top", c.Stats.Institution)
+	}
 	if c.Fixity.BudgetBytes < 1 {
 		return errors.New("config: fixity.budget_bytes must be positive")
 	}
@@ -267,7 +294,10 @@ func (c *Config) validate() error {
 	if c.Server.BaseURL != "" && !strings.HasPrefix(c.Server.BaseURL, "http://") && !strings.HasPrefix(c.Server.BaseURL, "https://") {
 		return fmt.Errorf("config: server.base_url %q must start with http:// or https://", c.Server.BaseURL)
 	}
-	return c.validateDOI()
+	if err := c.validateDOI(); err != nil {
+		return err
+	}
+	return c.Auth.validate(c.Server.BaseURL)
 }
 
 // backupDir is where catalog backups go.
@@ -284,4 +314,17 @@ func (c *Config) blobDir() string {
 		return c.Storage.Path
 	}
 	return filepath.Join(c.Server.DataDir, "blobs")
+}
+
+func isStatsEndpoint(s string) bool {
+	return s == "total" || s == "timeline" || s == "breakdown" || s == "top"
+}
+
+func validInstitution(s string) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return len(s) <= 64
 }

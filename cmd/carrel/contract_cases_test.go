@@ -400,6 +400,22 @@ var contractCases = map[string][]contractCase{
 		}},
 	},
 
+	// Administrators deactivate and reactivate accounts (account 2 is
+	// "other"); anyone else is told the account does not exist.
+	"private_institution_accounts_update": {
+		{"OK", 205, func(f *contractFixture) contractRequest {
+			return contractRequest{token: f.admin, params: p("account_id", 2), body: map[string]any{"is_active": true, "group_id": 0}}
+		}},
+		{"ErrMissingIsActive", 422, func(f *contractFixture) contractRequest {
+			return contractRequest{token: f.admin, params: p("account_id", 2), body: map[string]any{"group_id": 0}}
+		}},
+		{"ErrNotAdministrator", 404, func(f *contractFixture) contractRequest {
+			return contractRequest{token: f.owner, params: p("account_id", 2), body: map[string]any{"is_active": false, "group_id": 0}}
+		}},
+		{"ErrNoSuchAccount", 404, func(f *contractFixture) contractRequest {
+			return contractRequest{token: f.admin, params: p("account_id", noSuchID), body: map[string]any{"is_active": true, "group_id": 0}}
+		}},
+	},
 	// The institution.
 	"institution_hrfeed_upload": {
 		{"OK", 200, func(f *contractFixture) contractRequest {

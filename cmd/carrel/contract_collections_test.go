@@ -221,6 +221,60 @@ var collectionContractCases = map[string][]contractCase{
 	},
 }
 
+// collectionLink makes a private link to a new draft collection.
+func (f *contractFixture) collectionLink() (collection int64, token string) {
+	collection = f.newCollection(false)
+	var l struct{ Token string }
+	f.s.do("POST", fmt.Sprintf("/v2/account/collections/%d/private_links", collection), f.owner, map[string]any{}).want(f.t, 201).JSON(f.t, &l)
+	return collection, l.Token
+}
+
+// collectionLinkCases are the contract cases of a collection's private
+// links.
+var collectionLinkCases = map[string][]contractCase{
+	"private_collection_private_links_list": {
+		{"OK", 200, func(f *contractFixture) contractRequest { id, _ := f.collectionLink(); return f.asOwner(own(id, nil)) }},
+		{"ErrOthersIsNotFound", 404, func(f *contractFixture) contractRequest { id, _ := f.collectionLink(); return f.asOther(own(id, nil)) }},
+	},
+	"private_collection_private_link_create": {
+		{"OK", 201, func(f *contractFixture) contractRequest {
+			return f.asOwner(own(f.newCollection(false), map[string]any{"expires_date": "2099-01-01"}))
+		}},
+		{"ErrPast", 422, func(f *contractFixture) contractRequest {
+			return f.asOwner(own(f.newCollection(false), map[string]any{"expires_date": "2001-01-01"}))
+		}},
+	},
+	"private_collection_private_link_details": {
+		{"OK", 200, func(f *contractFixture) contractRequest {
+			id, tok := f.collectionLink()
+			return contractRequest{token: f.owner, params: p("collection_id", id, "link_id", tok)}
+		}},
+		{"ErrNoSuchLink", 404, func(f *contractFixture) contractRequest {
+			return contractRequest{token: f.owner, params: p("collection_id", f.newCollection(false), "link_id", "nosuchlink")}
+		}},
+	},
+	"private_collection_private_link_update": {
+		{"OK", 205, func(f *contractFixture) contractRequest {
+			id, tok := f.collectionLink()
+			return contractRequest{token: f.owner, params: p("collection_id", id, "link_id", tok), body: map[string]any{"expires_date": "2099-06-01"}}
+		}},
+		{"ErrPast", 422, func(f *contractFixture) contractRequest {
+			id, tok := f.collectionLink()
+			return contractRequest{token: f.owner, params: p("collection_id", id, "link_id", tok), body: map[string]any{"expires_date": "2001-06-01"}}
+		}},
+	},
+	"private_collection_private_link_delete": {
+		{"OK", 204, func(f *contractFixture) contractRequest {
+			id, tok := f.collectionLink()
+			return contractRequest{token: f.owner, params: p("collection_id", id, "link_id", tok)}
+		}},
+		{"ErrOthersIsNotFound", 404, func(f *contractFixture) contractRequest {
+			id, tok := f.collectionLink()
+			return contractRequest{token: f.other, params: p("collection_id", id, "link_id", tok)}
+		}},
+	},
+}
+
 // newCollectionOf creates an empty draft collection owned by token's
 // account.
 func (f *contractFixture) newCollectionOf(token string) int64 {

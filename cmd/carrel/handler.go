@@ -11,7 +11,9 @@ import (
 	"carrel/app/catalog"
 	"carrel/app/hrfeed"
 	"carrel/app/jobs"
+	"carrel/app/metrics"
 	"carrel/app/oai"
+	"carrel/app/stats"
 	"carrel/app/web"
 	"carrel/search"
 	"carrel/storage"
@@ -19,9 +21,14 @@ import (
 
 // buildHandler wires the HTTP packages into one handler: the API and upload
 // service, OAI-PMH, and the web pages for everything else.
-func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, sched *jobs.Scheduler, log *slog.Logger) (http.Handler, error) {
+// usage, when not nil, records views, downloads and shares.
+func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, sched *jobs.Scheduler, m *metrics.Metrics, usage *stats.Recorder, log *slog.Logger) (http.Handler, error) {
 	dataDir := cfg.Server.DataDir
-	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"))
+	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"), cat)
+	if err != nil {
+		return nil, err
+	}
+	login, sso, err := signIn(cfg, cat, log)
 	if err != nil {
 		return nil, err
 	}
@@ -32,13 +39,20 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	publisher, baseURL := cfg.publisher(), cfg.publicBaseURL()
 
 	feeds := &hrfeed.Service{Store: cat}
-	apiServer := api.New(api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
-		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Identifiers: cfg.identifiers(), Jobs: sched, HRFeed: feeds,
+	apiCfg := api.Config{BaseURL: cfg.Server.BaseURL, MaxFileSize: cfg.Upload.MaxFileSize,
+		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Identifiers: cfg.identifiers(), AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds,
 		OAuthAccessTTL:  time.Duration(cfg.OAuth.AccessTokenSeconds) * time.Second,
-		OAuthRefreshTTL: time.Duration(cfg.OAuth.RefreshTokenSeconds) * time.Second}, cat, blobs, index, sessions, log)
-	webServer, err := web.New(web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
-		Finder: web.IndexFinder{Index: index, Catalog: cat}, Jobs: sched, HRFeed: feeds,
-		OAuthCodeTTL: time.Duration(cfg.OAuth.CodeSeconds) * time.Second}, cat, blobs, sessions, log)
+		OAuthRefreshTTL: time.Duration(cfg.OAuth.RefreshTokenSeconds) * time.Second,
+		Usage:           cat, Institution: cfg.Stats.Institution, ForwardedHeader: cfg.Stats.ForwardedHeader}
+	webCfg := web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
+		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, SAML: sso, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds,
+		OAuthCodeTTL: time.Duration(cfg.OAuth.CodeSeconds) * time.Second,
+		Usage:        cat, ForwardedHeader: cfg.Stats.ForwardedHeader}
+	if usage != nil { // a nil *stats.Recorder must not become a non-nil interface
+		apiCfg.Recorder, webCfg.Recorder = usage, usage
+	}
+	apiServer := api.New(apiCfg, cat, blobs, index, sessions, log)
+	webServer, err := web.New(webCfg, cat, blobs, sessions, log)
 	if err != nil {
 		return nil, err
 	}
@@ -64,11 +78,14 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 		protected.ServeHTTP(w, r)
 	})
 	root := http.NewServeMux()
-	for _, p := range []string{"/v2/", "/upload/", "/healthz", "/readyz"} {
+	for _, p := range []string{"/v2/", "/upload/", "/stats/", "/healthz", "/readyz"} {
 		root.Handle(p, apiHandler)
 	}
 	root.Handle("/v2/oai", harvest)
 	root.Handle("/oai", harvest)
 	root.Handle("/", webServer.Handler())
-	return root, nil
+	if cfg.Metrics.Addr == "" {
+		root.Handle("GET /metrics", metricsGuard(m.Handler(), cfg.Metrics.Token))
+	}
+	return m.Instrument(root, routeLabeler(apiServer.Routes())), nil
 }

@@ -35,10 +35,14 @@ func startServerWith(t *testing.T, configTOML string) *testServer {
 	return startServerIn(t, t.TempDir(), configTOML)
 }
 
-// startServerIn runs `carrel serve` on the data directory dir.
+// startServerIn runs `carrel serve` on the data directory dir, so that a
+// test can restart a server on the same state.
 func startServerIn(t *testing.T, dir, configTOML string) *testServer {
 	t.Helper()
-	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}
+	args := []string{"serve", "--data", dir}
+	if !strings.Contains(configTOML, "\naddr = ") {
+		args = append(args, "--addr", "127.0.0.1:0") // else the test chose a port
+	}
 	var f string
 	if configTOML != "" {
 		f = filepath.Join(t.TempDir(), "carrel.toml")

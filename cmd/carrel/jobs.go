@@ -14,6 +14,8 @@ import (
 	"carrel/app/catalog"
 	"carrel/app/doi"
 	"carrel/app/jobs"
+	"carrel/app/metrics"
+	"carrel/app/stats"
 	"carrel/storage"
 )
 
@@ -25,7 +27,9 @@ type jobDeps struct {
 	cat   *catalog.DB
 	blobs storage.Backend
 	log   *slog.Logger
-	doi   *doi.Worker // the server's DOI outbox worker; nil outside carrel serve or with DataCite off
+	// metrics, if set, counts what the jobs do (in carrel serve only).
+	metrics *metrics.Metrics
+	doi     *doi.Worker // the server's DOI outbox worker; nil outside carrel serve or with DataCite off
 }
 
 // registerJobs registers every job. To add one: a line in the table below
@@ -37,6 +41,7 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 		fn            app.JobFunc
 	}{
 		{"doi-outbox", "sends pending DOI registrations to DataCite (the server also sends them at once after each publish)", doiOutboxJob(d)},
+		{stats.RollupJobName, "fold new usage events into the daily view, download and share counts", stats.RollupJob(d.cat)},
 		{"backup", "copies the catalog to the backup directory with a manifest; keeps the newest backup.keep", backupJob(d)},
 		{"fixity-audit", "re-reads stored files (fixity.budget_bytes per run, oldest-checked first) and checks their SHA-256", fixityJob(d)},
 		{"preservation-export", "writes a BagIt bag of every newly published version, and records withdrawals", preservationJob(d)},

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"carrel/app/stats"
 )
 
 // defaultJobs is the [jobs.<name>] section of every job that runs by
@@ -14,6 +16,7 @@ import (
 func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
 		"doi-outbox":          {Schedule: "@every 15m", Enabled: true},
+		stats.RollupJobName:   {Schedule: "@every 1m", Enabled: true},
 		"backup":              {Schedule: "15 2 * * *", Enabled: true},
 		"fixity-audit":        {Schedule: "30 * * * *", Enabled: true},
 		"preservation-export": {Schedule: "45 2 * * *", Enabled: true},

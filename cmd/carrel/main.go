@@ -40,10 +40,11 @@ type env struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server and API", runServe},
-		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin]; carrel user role EMAIL ROLE [--group ID] [--remove]", runUser},
+		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin]; role EMAIL ROLE [--group ID] [--remove]; deactivate|activate EMAIL", runUser},
 		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list; carrel group review ID on|off", runGroup},
-		{"token", "manage API tokens: carrel token create --email E [--name N]", runToken},
+		{"token", "manage API tokens: carrel token create --email E --name N | list EMAIL | revoke ID", runToken},
 		{"doi", "DOI registration: carrel doi status [--all] shows the DataCite outbox", runDOI},
+		{"keys", "rotate the session key: carrel keys rotate (old key accepted for 12h)", runKeys},
 		{"oauth", "OAuth2 applications: carrel oauth app add --name N --redirect-uri URI | list | remove CLIENT_ID", runOAuth},
 		{"jobs", "scheduled jobs: carrel jobs list | run NAME | runs NAME", runJobs},
 		{"hrfeed", "import an HR feed of people: carrel hrfeed import FILE [--dry-run] [--force]", runHRFeed},

@@ -108,7 +108,11 @@ func preservationJob(d jobDeps) app.JobFunc {
 }
 
 func fixityJob(d jobDeps) app.JobFunc {
-	return preserve.NewFixityAudit(d.cat, d.blobs, d.cfg.Fixity.BudgetBytes, d.log, time.Now).Job()
+	a := preserve.NewFixityAudit(d.cat, d.blobs, d.cfg.Fixity.BudgetBytes, d.log, time.Now)
+	if d.metrics != nil {
+		a.OnResult = d.metrics.FixityResult
+	}
+	return a.Job()
 }
 
 func runExport(ctx context.Context, e *env, args []string) error {

@@ -10,6 +10,9 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"carrel/app/metrics"
+	"carrel/app/stats"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -54,12 +57,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer stopControl()
 	go followCatalog(ctx, indexer, 15*time.Second, log)
+	m := metrics.New(cat)
 	dois := doiWorker(cfg, cat, log)
-	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log, doi: dois})
+	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log, doi: dois, metrics: m})
 	if err != nil {
 		return err
 	}
-	handler, err := buildHandler(cfg, cat, blobs, index, sched, log)
+	sched.OnFinish = m.JobFinished
+	var usage *stats.Recorder
+	if cfg.Stats.Enabled {
+		if usage, err = openUsage(cfg, cat, log); err != nil {
+			return err
+		}
+	}
+	handler, err := buildHandler(cfg, cat, blobs, index, sched, m, usage, log)
 	if err != nil {
 		return err
 	}
@@ -70,6 +81,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return err
+	}
+	if cfg.Metrics.Addr != "" {
+		stopMetrics, err := serveMetrics(cfg.Metrics.Addr, m, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopMetrics()
 	}
 	if err := sched.Start(ctx); err != nil {
 		ln.Close()
@@ -107,6 +126,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	if usage != nil {
+		// Requests have stopped: write every buffered usage event.
+		if err := usage.Close(sctx); err != nil {
+			return err
+		}
 	}
 	log.Info("stopped cleanly")
 	return nil

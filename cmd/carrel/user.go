@@ -12,12 +12,16 @@ import (
 )
 
 func runUser(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && (args[0] == "deactivate" || args[0] == "activate") {
+		return runUserActive(ctx, e, args[0], args[1:])
+	}
 	if len(args) > 0 && args[0] == "role" {
 		return runUserRole(ctx, e, args[1:])
 	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprintln(e.stderr, "Usage: carrel user add --email E --name N [--admin] [--password-stdin]")
 		fmt.Fprintln(e.stderr, "       carrel user role EMAIL ROLE [--group ID] [--remove]")
+		fmt.Fprintln(e.stderr, "       carrel user deactivate|activate EMAIL")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
@@ -68,27 +72,34 @@ func runUser(ctx context.Context, e *env, args []string) error {
 }
 
 func runToken(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(e.stderr, "Usage: carrel token create --email E [--name N]")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
+	if len(args) > 0 {
+		switch args[0] {
+		case "create":
+			return runTokenCreate(ctx, e, args[1:])
+		case "list":
+			return runTokenList(ctx, e, args[1:])
+		case "revoke":
+			return runTokenRevoke(ctx, e, args[1:])
 		}
-		return errors.New("unknown or missing subcommand")
 	}
-	fs := e.flags("token create", "token create --email E [--name N]")
+	fmt.Fprintln(e.stderr, "Usage: carrel token create --email E --name N | carrel token list EMAIL | carrel token revoke ID")
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		return nil
+	}
+	return errors.New("unknown or missing subcommand")
+}
+
+func runTokenCreate(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("token create", "token create --email E --name N")
 	email := fs.String("email", "", "email `address` of the account the token acts for (required)")
 	name := fs.String("name", "cli", "a `name` to recognise the token by")
-	if err := parse(fs, args[1:]); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *email == "" {
 		return errors.New("--email is required")
 	}
-	cfg, err := e.config()
-	if err != nil {
-		return err
-	}
-	cat, err := openCatalog(ctx, cfg)
+	cat, err := e.catalog(ctx)
 	if err != nil {
 		return err
 	}
@@ -101,7 +112,7 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("account %s is deactivated", acct.Email)
 	}
 	secret, hash := auth.NewToken()
-	if _, err := cat.CreateToken(ctx, acct.ID, *name, hash); err != nil {
+	if _, err := cat.IssueToken(ctx, acct.ID, *name, hash, &app.AuditEntry{ActorID: acct.ID, Detail: "carrel token create"}); err != nil {
 		return errors.New(app.ErrorMessage(err))
 	}
 	fmt.Fprintln(e.stdout, secret)

@@ -93,9 +93,10 @@ async function main() {
     await page.waitForSelector("text=/connection lost; retrying part 2/", { timeout: 60000 });
     await screenshot(page, artifacts, "upload-interrupted");
     expect(part1 === 1, "part 1 was sent " + part1 + " times before the drop");
-    await page.unroute("**/upload/**", drop);
-    // The depositor gives up on this page and comes back later.
+    // The depositor gives up on this page while still offline, and comes
+    // back later: the old page's retries must not reach the server.
     await page.goto(editURL);
+    await page.unroute("**/upload/**", drop);
     let resent1 = 0;
     const count = (route) => {
       if (route.request().method() === "PUT" && /\/1$/.test(route.request().url())) { resent1++; }

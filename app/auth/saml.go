@@ -1,0 +1,317 @@
+package auth
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crewjam/saml"
+	"github.com/crewjam/saml/samlsp"
+	dsig "github.com/russellhaering/goxmldsig"
+
+	"carrel/app"
+)
+
+// SAMLIdP is one identity provider people may choose at sign-in.
+type SAMLIdP struct {
+	Name         string // in URLs: /saml/login/{name}
+	Label        string // on the sign-in page
+	MetadataURL  string
+	MetadataFile string
+}
+
+// SAMLConfig is Carrel's side of SAML2 single sign-on: the service
+// provider's identity and keys, and the identity providers it trusts.
+type SAMLConfig struct {
+	BaseURL     string // the site's public URL; endpoints are under /saml/
+	EntityID    string // empty = BaseURL + "/saml/metadata"
+	Key         *rsa.PrivateKey
+	Cert        *x509.Certificate
+	IdPs        []SAMLIdP
+	Refresh     time.Duration     // how often IdP metadata is fetched again
+	Groups      map[string]string // affiliation or group value -> Carrel group
+	AdminGroups []string
+	HTTPClient  *http.Client
+}
+
+// SAMLStore is what single sign-on needs of the catalog.
+type SAMLStore interface {
+	// RememberAssertion returns ECONFLICT for an id already seen.
+	RememberAssertion(ctx context.Context, id string, expires time.Time) error
+	UpsertExternalAccount(ctx context.Context, x *app.ExternalAccount) (*app.Account, bool, error)
+	Audit(ctx context.Context, e *app.AuditEntry) error
+}
+
+// SAML is a SAML2 service provider for one or more identity providers,
+// built on crewjam/saml: it signs AuthnRequests, and accepts only signed
+// assertions for this audience, within their validity, in answer to a
+// request this browser made, each once.
+type SAML struct {
+	cfg   SAMLConfig
+	store SAMLStore
+	log   *slog.Logger
+	mu    sync.Mutex
+	meta  map[string]*idpMetadata
+}
+
+type idpMetadata struct {
+	desc    *saml.EntityDescriptor
+	fetched time.Time
+}
+
+// NewSAML returns a service provider and loads each IdP's metadata. An
+// unreadable metadata file is an error; an unreachable metadata URL is
+// logged and tried again when someone signs in.
+func NewSAML(ctx context.Context, cfg SAMLConfig, store SAMLStore, log *slog.Logger) (*SAML, error) {
+	if !strings.HasPrefix(cfg.BaseURL, "http://") && !strings.HasPrefix(cfg.BaseURL, "https://") {
+		return nil, fmt.Errorf("SAML needs server.base_url (the public URL identity providers send people back to)")
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.EntityID == "" {
+		cfg.EntityID = cfg.BaseURL + "/saml/metadata"
+	}
+	if cfg.Refresh <= 0 {
+		cfg.Refresh = time.Hour
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 20 * time.Second}
+	}
+	s := &SAML{cfg: cfg, store: store, log: log, meta: map[string]*idpMetadata{}}
+	for _, idp := range cfg.IdPs {
+		if _, err := s.metadata(ctx, idp.Name); err != nil {
+			if idp.MetadataFile != "" {
+				return nil, err
+			}
+			log.Warn("SAML identity provider metadata unavailable; will retry at sign-in", "idp", idp.Name, "err", err)
+		}
+	}
+	return s, nil
+}
+
+// IdPs lists the configured identity providers, in configuration order.
+func (s *SAML) IdPs() []SAMLIdP { return s.cfg.IdPs }
+
+// Secure reports whether the site is served over https, so the SAML
+// tracking cookie can be SameSite=None (the identity provider's answer is
+// a cross-site POST).
+func (s *SAML) Secure() bool { return strings.HasPrefix(s.cfg.BaseURL, "https://") }
+
+func (s *SAML) idp(name string) (SAMLIdP, bool) {
+	for _, idp := range s.cfg.IdPs {
+		if idp.Name == name {
+			return idp, true
+		}
+	}
+	return SAMLIdP{}, false
+}
+
+// metadata returns an IdP's metadata, fetching it again when older than
+// the refresh interval; if fetching fails, the copy held is kept.
+func (s *SAML) metadata(ctx context.Context, name string) (*saml.EntityDescriptor, error) {
+	idp, ok := s.idp(name)
+	if !ok {
+		return nil, app.Errorf(app.ENOTFOUND, "no identity provider named %q", name)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	held := s.meta[name]
+	if held != nil && time.Since(held.fetched) < s.cfg.Refresh {
+		return held.desc, nil
+	}
+	desc, err := s.load(ctx, idp)
+	if err != nil {
+		if held != nil {
+			s.log.Warn("SAML metadata refresh failed; keeping the previous copy", "idp", name, "err", err)
+			held.fetched = time.Now() // try again after another interval
+			return held.desc, nil
+		}
+		return nil, app.Internal(err, "identity provider metadata")
+	}
+	s.meta[name] = &idpMetadata{desc: desc, fetched: time.Now()}
+	return desc, nil
+}
+
+func (s *SAML) load(ctx context.Context, idp SAMLIdP) (*saml.EntityDescriptor, error) {
+	if idp.MetadataFile != "" {
+		b, err := os.ReadFile(idp.MetadataFile)
+		if err != nil {
+			return nil, fmt.Errorf("SAML idp %s metadata_file: %w", idp.Name, err)
+		}
+		d, err := samlsp.ParseMetadata(b)
+		if err != nil {
+			return nil, fmt.Errorf("SAML idp %s metadata_file %s: %w", idp.Name, idp.MetadataFile, err)
+		}
+		return d, nil
+	}
+	u, err := url.Parse(idp.MetadataURL)
+	if err != nil {
+		return nil, fmt.Errorf("SAML idp %s metadata_url: %w", idp.Name, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	return samlsp.FetchMetadata(ctx, s.cfg.HTTPClient, *u)
+}
+
+// serviceProvider is Carrel's service provider facing one IdP.
+func (s *SAML) serviceProvider(ctx context.Context, idp string) (*saml.ServiceProvider, error) {
+	sp := s.bareSP()
+	var err error
+	if idp != "" {
+		if sp.IDPMetadata, err = s.metadata(ctx, idp); err != nil {
+			return nil, err
+		}
+	}
+	return sp, nil
+}
+
+func (s *SAML) bareSP() *saml.ServiceProvider {
+	at := func(p string) url.URL {
+		u, _ := url.Parse(s.cfg.BaseURL + p)
+		return *u
+	}
+	return &saml.ServiceProvider{EntityID: s.cfg.EntityID, Key: s.cfg.Key, Certificate: s.cfg.Cert,
+		MetadataURL: at("/saml/metadata"), AcsURL: at("/saml/acs"), SloURL: at("/saml/slo"),
+		IDPMetadata: &saml.EntityDescriptor{}, SignatureMethod: dsig.RSASHA256SignatureMethod,
+		AuthnNameIDFormat: saml.UnspecifiedNameIDFormat, LogoutBindings: []string{saml.HTTPRedirectBinding}}
+}
+
+// Metadata is the service provider's metadata XML, for identity providers.
+func (s *SAML) Metadata() ([]byte, error) {
+	return xmlMarshal(s.bareSP().Metadata())
+}
+
+// StartLogin returns the URL that sends the browser to the IdP with a
+// signed AuthnRequest, and the request's id (which the browser must bring
+// back). next, the local path to return to, travels as RelayState.
+func (s *SAML) StartLogin(ctx context.Context, idp, next string) (redirect, requestID string, err error) {
+	sp, err := s.serviceProvider(ctx, idp)
+	if err != nil {
+		return "", "", err
+	}
+	loc := sp.GetSSOBindingLocation(saml.HTTPRedirectBinding)
+	if loc == "" {
+		return "", "", app.Errorf(app.EINTERNAL, "identity provider %s offers no HTTP-Redirect sign-on", idp)
+	}
+	req, err := sp.MakeAuthenticationRequest(loc, saml.HTTPRedirectBinding, saml.HTTPPostBinding)
+	if err != nil {
+		return "", "", app.Internal(err, "make AuthnRequest")
+	}
+	u, err := req.Redirect(url.QueryEscape(next), sp)
+	if err != nil {
+		return "", "", app.Internal(err, "sign AuthnRequest")
+	}
+	return u.String(), req.ID, nil
+}
+
+// errSAMLRefused is what a browser is told when an IdP's answer is not
+// accepted; the reason goes to the log and the audit log only.
+var errSAMLRefused = app.Errorf(app.EUNAUTHORIZED, "The sign-in could not be completed: the identity provider's answer was not accepted. Please try again.")
+
+// Finish checks the IdP's POSTed answer to one of requestIDs and returns
+// the signed-in account, the session to start, and the local path to go to
+// (RelayState, if it is a local path; else /account).
+func (s *SAML) Finish(r *http.Request, idp string, requestIDs []string, address string) (*app.Account, app.Session, string, error) {
+	ctx := r.Context()
+	refuse := func(why string, err error) (*app.Account, app.Session, string, error) {
+		s.log.Warn("SAML response refused", "idp", idp, "why", why, "err", err)
+		s.audit(ctx, &app.AuditEntry{Action: "signin.failed", Address: address, Detail: "saml:" + idp + ": " + why})
+		return nil, app.Session{}, "", errSAMLRefused
+	}
+	sp, err := s.serviceProvider(ctx, idp)
+	if err != nil {
+		return nil, app.Session{}, "", err
+	}
+	if err := r.ParseForm(); err != nil {
+		return refuse("unreadable form", err)
+	}
+	assertion, err := sp.ParseResponse(r, requestIDs)
+	if err != nil {
+		var ire *saml.InvalidResponseError
+		if errors.As(err, &ire) {
+			err = ire.PrivateErr
+		}
+		return refuse("invalid response", err)
+	}
+	expires := assertion.Conditions.NotOnOrAfter
+	if expires.IsZero() {
+		expires = time.Now().Add(time.Hour)
+	}
+	if err := s.store.RememberAssertion(ctx, idp+":"+assertion.ID, expires.Add(saml.MaxClockSkew)); app.ErrorCode(err) == app.ECONFLICT {
+		return refuse("replayed assertion "+assertion.ID, err)
+	} else if err != nil {
+		return nil, app.Session{}, "", err
+	}
+	x := s.account(idp, assertion)
+	acct, created, err := s.store.UpsertExternalAccount(ctx, x)
+	if app.ErrorCode(err) == app.EINVALID {
+		return refuse("unusable attributes: "+app.ErrorMessage(err), err)
+	} else if err != nil {
+		return nil, app.Session{}, "", err
+	}
+	target := fmt.Sprintf("account:%d", acct.ID)
+	if created {
+		s.audit(ctx, &app.AuditEntry{Action: "account.create", ActorID: acct.ID, Target: target, Address: address, Detail: "from SAML " + x.ExternalID})
+	}
+	if !acct.Active {
+		s.audit(ctx, &app.AuditEntry{Action: "signin.failed", Target: target, Address: address, Detail: "saml:" + idp + ": account deactivated"})
+		return nil, app.Session{}, "", errSAMLRefused
+	}
+	s.audit(ctx, &app.AuditEntry{Action: "signin.success", ActorID: acct.ID, Target: target, Address: address, Detail: "method saml:" + idp})
+	sess := app.Session{AccountID: acct.ID, Method: "saml:" + idp, Address: address}
+	if assertion.Subject != nil && assertion.Subject.NameID != nil {
+		sess.NameID = assertion.Subject.NameID.Value
+	}
+	for _, st := range assertion.AuthnStatements {
+		sess.SessionIndex = st.SessionIndex
+	}
+	next := r.PostForm.Get("RelayState")
+	if !LocalPath(next) {
+		next = "/account"
+	}
+	return acct, sess, next, nil
+}
+
+// LogoutURL returns where to send the browser to end its IdP session too,
+// or "" when the IdP offers no single logout.
+func (s *SAML) LogoutURL(ctx context.Context, sess *app.Session) (string, error) {
+	idp := strings.TrimPrefix(sess.Method, "saml:")
+	sp, err := s.serviceProvider(ctx, idp)
+	if err != nil {
+		return "", err
+	}
+	if sp.GetSLOBindingLocation(saml.HTTPRedirectBinding) == "" || sess.NameID == "" {
+		return "", nil
+	}
+	u, err := sp.MakeRedirectLogoutRequest(sess.NameID, idp) // the answer names its IdP in RelayState
+	if err != nil {
+		return "", app.Internal(err, "make LogoutRequest")
+	}
+	return u.String(), nil
+}
+
+// FinishLogout checks an IdP's answer to a LogoutRequest.
+func (s *SAML) FinishLogout(r *http.Request, idp string) error {
+	sp, err := s.serviceProvider(r.Context(), idp)
+	if err != nil {
+		return err
+	}
+	if err := sp.ValidateLogoutResponseRequest(r); err != nil {
+		return app.Errorf(app.EINVALID, "the identity provider's logout answer was not accepted")
+	}
+	return nil
+}
+
+func (s *SAML) audit(ctx context.Context, e *app.AuditEntry) {
+	if err := s.store.Audit(ctx, e); err != nil {
+		s.log.Error("audit", "action", e.Action, "err", err)
+	}
+}
