@@ -113,15 +113,6 @@ func (s *Server) csvReport(w http.ResponseWriter, r *http.Request, name string, 
 	cw.Flush()
 }
 
-// safeCell defuses a cell a spreadsheet would run as a formula: one
-// starting with = + - @ (or a tab or carriage return) gets a leading quote.
-func safeCell(c string) string {
-	if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-		return "'" + c
-	}
-	return c
-}
-
 func csvTime(t time.Time) string {
 	if t.IsZero() {
 		return ""

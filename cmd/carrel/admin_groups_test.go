@@ -10,7 +10,7 @@ import (
 // from the group pages, and refuses bad changes.
 func TestAdminGroups(t *testing.T) {
 	s := startServer(t)
-	admin := signIn(t, s, "librarian@example.edu", true)
+	admin := browserSignIn(t, s, "librarian@example.edu", true)
 	admin.want("/admin/groups", 200, "There are no groups yet.", "Create a group")
 	code, page := admin.post("/admin/groups", url.Values{"name": {"Faculty of Science"}, "parent": {"0"}, "quota": {"5 TB"}, "resource_id": {"SCI"}})
 	if code != 200 || !strings.Contains(page, "Saved.") || !strings.Contains(page, "<h1>Faculty of Science</h1>") {
@@ -59,7 +59,7 @@ func TestAdminGroups(t *testing.T) {
 	admin.post("/admin/groups/1/review", url.Values{"review": {"off"}})
 	admin.want("/admin/groups", 200, "<td>off</td>")
 	admin.want("/admin/audit?target=group:1", 200, "group.create", "group.update", "group.review")
-	dep := signIn(t, s, "someone@example.edu", false)
+	dep := browserSignIn(t, s, "someone@example.edu", false)
 	dep.want("/admin/groups", 404)
 	if code, _ := dep.post("/admin/groups", url.Values{"name": {"Mine"}}); code != 404 {
 		t.Fatalf("non-admin create: %d", code)

@@ -15,7 +15,7 @@ func TestAdminPeople(t *testing.T) {
 	_, dept, _ := reviewGroups(t, s)
 	tok := s.account("dana@example.edu", false)
 	s.account("omar@example.edu", false)
-	admin := signIn(t, s, "librarian@example.edu", true)
+	admin := browserSignIn(t, s, "librarian@example.edu", true)
 
 	page := admin.want("/admin/people?q=DANA", 200, "dana@example.edu")
 	if strings.Contains(page, "omar@example.edu") {
@@ -86,7 +86,7 @@ func TestAdminPeople(t *testing.T) {
 		t.Fatalf("self-deactivation: %d", code)
 	}
 	admin.want("/admin", 200)
-	dep := signIn(t, s, "someone@example.edu", false)
+	dep := browserSignIn(t, s, "someone@example.edu", false)
 	dep.want("/admin/people", 404)
 	if code, _ := dep.post(person+"/access", url.Values{"active": {"yes"}}); code != 404 {
 		t.Fatalf("non-admin change: %d", code)

@@ -22,7 +22,7 @@ func TestAdminReports(t *testing.T) {
 	s.upload(t, tok, created.EntityID, "a.csv", []byte("x,y\n1,2\n"), nil)
 	s.createItem(t, tok, "@SUM(A1)")
 	s.createItem(t, tok, "Plain, with \"quotes\"\nand a line")
-	admin := signIn(t, s, "librarian@example.edu", true)
+	admin := browserSignIn(t, s, "librarian@example.edu", true)
 	admin.want("/admin/reports", 200, "Download items.csv", "Download accounts.csv", "— Physics")
 
 	report := func(path string) [][]string {
@@ -81,7 +81,7 @@ func TestAdminReports(t *testing.T) {
 		"accounts.csv?status=public", "accounts.csv?from=2026-02-02&to=2026-01-01"} {
 		admin.want("/admin/reports/"+bad, 400)
 	}
-	dep := signIn(t, s, "someone@example.edu", false)
+	dep := browserSignIn(t, s, "someone@example.edu", false)
 	dep.want("/admin/reports/items.csv", 404)
 	dep.want("/admin/reports/accounts.csv", 404)
 }

@@ -17,9 +17,9 @@ type adminBrowser struct {
 	client *http.Client
 }
 
-// signIn creates an account with a password (an administrator if admin)
+// browserSignIn creates an account with a password (an administrator if admin)
 // and signs in as it with a cookie jar.
-func signIn(t *testing.T, s *testServer, email string, admin bool) *adminBrowser {
+func browserSignIn(t *testing.T, s *testServer, email string, admin bool) *adminBrowser {
 	t.Helper()
 	args := []string{"user", "add", "--email", email, "--name", "Libby Rarian", "--password-stdin"}
 	if admin {
@@ -96,7 +96,7 @@ func TestAdminDashboard(t *testing.T) {
 	s.upload(t, tok, created.EntityID, "b.csv", []byte("depth,age\n1,120\n"), nil)
 	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", created.EntityID), tok, nil).want(t, 202)
 
-	admin := signIn(t, s, "librarian@example.edu", true)
+	admin := browserSignIn(t, s, "librarian@example.edu", true)
 	admin.want("/admin", 200, `id="items-draft">1<`, `id="items-public">1<`, `id="items-pending">1<`,
 		"1 pending review(s); the oldest has waited", "Faculty of Science", "— Physics", "— Archive", "<td>1.0 MB</td><td>0%</td>", "24 B stored in all", "Recent activity",
 		"group.review", "Job health")
@@ -131,7 +131,7 @@ func TestAdminDashboard(t *testing.T) {
 	})
 
 	t.Run("NotForOthers", func(t *testing.T) {
-		dep := signIn(t, s, "someone@example.edu", false)
+		dep := browserSignIn(t, s, "someone@example.edu", false)
 		for _, p := range []string{"/admin", "/admin/audit"} {
 			dep.want(p, 404)
 		}
