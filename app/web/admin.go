@@ -38,6 +38,7 @@ type dashboardPage struct {
 	Recent       []auditRow
 	JobList      []app.JobStatus
 	JobsFailing  int
+	Usage        *usageChart // the institution's views and downloads over the last 30 days
 }
 
 type statusCount struct {
@@ -77,6 +78,12 @@ func (s *Server) handleAdminIndex(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Recent = s.auditRows(ctx, entries)
+	if s.cfg.Usage != nil {
+		now := time.Now().UTC()
+		if p.Usage, err = s.chartOf(ctx, app.ScopeInstitution, app.InstitutionID, now.AddDate(0, 0, -29), now); err != nil {
+			s.log.Error("usage chart", "req", requestID(ctx), "err", err)
+		}
+	}
 	if s.cfg.Jobs != nil {
 		if p.JobList, err = s.cfg.Jobs.Status(ctx); err != nil {
 			s.fail(w, r, err)

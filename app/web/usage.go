@@ -71,7 +71,13 @@ func (s *Server) usageFor(r *http.Request, it *app.Item) *itemUsage {
 // chartFor counts views and downloads per day for an item published in
 // the last two months, per month (at most the last five years) otherwise.
 func (s *Server) chartFor(ctx context.Context, it *app.Item, now time.Time) (*usageChart, error) {
-	start := it.Published.UTC()
+	return s.chartOf(ctx, app.ScopeArticle, it.ID, it.Published.UTC(), now)
+}
+
+// chartOf charts the views and downloads of a scope (an item, the
+// institution...) since start: per day over the last two months, per month
+// before that.
+func (s *Server) chartOf(ctx context.Context, scope app.UsageScope, id int64, start, now time.Time) (*usageChart, error) {
 	if start.IsZero() || start.After(now) {
 		start = now
 	}
@@ -82,7 +88,7 @@ func (s *Server) chartFor(ctx context.Context, it *app.Item, now time.Time) (*us
 	from, _ := time.Parse(time.DateOnly, periodStart(periods[0]))
 	var series [2][]int64
 	for i, kind := range []app.UsageKind{app.UsageView, app.UsageDownload} {
-		points, err := s.cfg.Usage.UsageTimeline(ctx, app.UsageQuery{Kind: kind, Scope: app.ScopeArticle, ID: it.ID, From: from, To: now},
+		points, err := s.cfg.Usage.UsageTimeline(ctx, app.UsageQuery{Kind: kind, Scope: scope, ID: id, From: from, To: now},
 			granularity)
 		if err != nil {
 			return nil, err

@@ -99,7 +99,7 @@ func TestAdminDashboard(t *testing.T) {
 	admin := browserSignIn(t, s, "librarian@example.edu", true)
 	admin.want("/admin", 200, `id="items-draft">1<`, `id="items-public">1<`, `id="items-pending">1<`,
 		"1 pending review(s); the oldest has waited", "Faculty of Science", "— Physics", "— Archive", "<td>1.0 MB</td><td>0%</td>", "24 B stored in all", "Recent activity",
-		"group.review", "Job health")
+		"group.review", "Job health", "Views and downloads, last 30 days", `<title id="usage-title">Views and downloads per day</title>`)
 
 	t.Run("Audit", func(t *testing.T) {
 		admin.want("/admin/audit", 200, "group.create", "role.assign", "signin")
