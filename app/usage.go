@@ -2,9 +2,6 @@ package app
 
 import (
 	"fmt"
-	"net"
-	"net/http"
-	"strings"
 	"time"
 )
 
@@ -128,25 +125,6 @@ type UsageCountry struct {
 type UsageRank struct {
 	ID    int64
 	Total int64
-}
-
-// ClientOf tells who made a request: the peer's address, or with a
-// forwarded header (set when Carrel runs behind a reverse proxy) the last
-// address the proxy appended to it.
-func ClientOf(r *http.Request, forwardedHeader string) UsageClient {
-	addr := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(addr); err == nil {
-		addr = host
-	}
-	if forwardedHeader != "" {
-		if v := r.Header.Values(forwardedHeader); len(v) > 0 {
-			list := strings.Split(v[len(v)-1], ",")
-			if last := strings.TrimSpace(list[len(list)-1]); last != "" {
-				addr = last
-			}
-		}
-	}
-	return UsageClient{Address: addr, UserAgent: r.UserAgent()}
 }
 
 // UsageRow is one line of a COUNTER-style report: an item's counts of one

@@ -4,31 +4,28 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 
 	"carrel/app"
+	"carrel/app/auth"
 )
 
 // who is the audit entry's "who and from where" for a request: the acting
 // account, the account it acts for when impersonating, and the address.
-func who(r *http.Request) app.AuditEntry {
+func (s *Server) who(r *http.Request) app.AuditEntry {
 	a := actor(r.Context())
-	e := app.AuditEntry{ActorID: a.AccountID, Address: clientAddress(r)}
+	e := app.AuditEntry{ActorID: a.AccountID, Address: s.clientAddress(r)}
 	if a.Impersonator != 0 {
 		e.ActorID, e.OnBehalf = a.Impersonator, a.AccountID
 	}
 	return e
 }
 
-// clientAddress is the request's peer address without the port.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// clientAddress is the request's client address: the peer's, or behind a
+// reverse proxy the one auth.address_header names.
+func (s *Server) clientAddress(r *http.Request) string {
+	return auth.ClientAddress(r, s.cfg.AddressHeader)
 }
 
 // embargoJSON is Figshare's ArticleEmbargo (and, for PUT, its updater).
@@ -89,7 +86,7 @@ func (s *Server) handleEmbargoPut(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.cat.SetEmbargo(r.Context(), it.ID, e, who(r)); err != nil {
+	if _, err := s.cat.SetEmbargo(r.Context(), it.ID, e, s.who(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -133,7 +130,7 @@ func (s *Server) handleEmbargoDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.cat.SetEmbargo(r.Context(), it.ID, app.Embargo{}, who(r)); err != nil {
+	if _, err := s.cat.SetEmbargo(r.Context(), it.ID, app.Embargo{}, s.who(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -166,7 +163,7 @@ func (s *Server) handleConfidentialityPut(w http.ResponseWriter, r *http.Request
 		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "reason is required"))
 		return
 	}
-	if _, err := s.cat.SetConfidentiality(r.Context(), it.ID, app.Confidentiality{Confidential: true, Reason: *in.Reason}, who(r)); err != nil {
+	if _, err := s.cat.SetConfidentiality(r.Context(), it.ID, app.Confidentiality{Confidential: true, Reason: *in.Reason}, s.who(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -179,7 +176,7 @@ func (s *Server) handleConfidentialityDelete(w http.ResponseWriter, r *http.Requ
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.cat.SetConfidentiality(r.Context(), it.ID, app.Confidentiality{}, who(r)); err != nil {
+	if _, err := s.cat.SetConfidentiality(r.Context(), it.ID, app.Confidentiality{}, s.who(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -124,7 +124,7 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(rec, r, "", f.Created, blob)
 	if countsAsDownload(r, rec.status) {
 		s.cfg.Recorder.Record(app.UsageEvent{Kind: app.UsageDownload, ItemID: f.ItemID, Version: version, FileID: f.ID,
-			Client: app.ClientOf(r, s.cfg.ForwardedHeader)})
+			Client: app.UsageClient{Address: s.clientAddress(r), UserAgent: r.UserAgent()}})
 	}
 }
 
@@ -161,7 +161,7 @@ func (s *Server) handlePublicZip(w http.ResponseWriter, r *http.Request) {
 		// those who look after the item or hold a private link are not
 		// usage.
 		s.cfg.Recorder.Record(app.UsageEvent{Kind: app.UsageDownload, ItemID: it.ID, Version: ver.Number,
-			Client: app.ClientOf(r, s.cfg.ForwardedHeader)})
+			Client: app.UsageClient{Address: s.clientAddress(r), UserAgent: r.UserAgent()}})
 	}
 	s.writeZip(w, r, fmt.Sprintf("%s_%d_v%d", app.Slug(ver.Metadata.Title), it.ID, ver.Number), ver.Files)
 }

@@ -63,7 +63,7 @@ func (s *Server) handleHRFeedUpload(w http.ResponseWriter, r *http.Request) {
 	res := feedResult{DryRun: dry, Records: plan.Records, Created: plan.Count("create"), Updated: plan.Count("update"),
 		Deactivated: plan.Count("deactivate"), Reactivated: plan.Count("reactivate"), Unchanged: plan.Unchanged}
 	if !dry {
-		if _, err := s.cfg.HRFeed.Apply(r.Context(), plan.UploadID, force, who(r)); err != nil {
+		if _, err := s.cfg.HRFeed.Apply(r.Context(), plan.UploadID, force, s.who(r)); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -40,14 +40,14 @@ func (s *Server) handleAccountCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	e := who(r)
+	e := s.who(r)
 	e.Action, e.Target, e.Detail = "account.create", fmt.Sprintf("account:%d", a.ID), fmt.Sprintf("email=%s group=%d", a.Email, a.GroupID)
 	if err := s.cat.Audit(r.Context(), &e); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if in.IsActive != nil && !*in.IsActive {
-		if err := s.cat.UpdateAccountAccess(r.Context(), a.ID, a.GroupID, a.Quota, false, who(r)); err != nil {
+		if err := s.cat.UpdateAccountAccess(r.Context(), a.ID, a.GroupID, a.Quota, false, s.who(r)); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -89,14 +89,14 @@ func (s *Server) handleAccountUpdate(w http.ResponseWriter, r *http.Request) {
 	if *in.IsActive != a.Active {
 		// (De)activation ends the account's sessions at once and is
 		// audited as such.
-		e := who(r)
+		e := s.who(r)
 		if err := s.cat.SetAccountActive(r.Context(), a.ID, *in.IsActive, &e); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
 	if *in.GroupID != a.GroupID || quota != a.Quota {
-		if err := s.cat.UpdateAccountAccess(r.Context(), a.ID, *in.GroupID, quota, *in.IsActive, who(r)); err != nil {
+		if err := s.cat.UpdateAccountAccess(r.Context(), a.ID, *in.GroupID, quota, *in.IsActive, s.who(r)); err != nil {
 			if app.ErrorCode(err) == app.EINVALID {
 				err = app.Errorf(app.EUNPROCESSABLE, "%s", app.ErrorMessage(err))
 			}
@@ -159,7 +159,7 @@ func (s *Server) handleAccountRolesAdd(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, ra := range want {
-		if err := s.cat.AssignRole(r.Context(), ra, who(r)); err != nil {
+		if err := s.cat.AssignRole(r.Context(), ra, s.who(r)); err != nil {
 			if app.ErrorCode(err) == app.EINVALID {
 				err = app.Errorf(app.EUNPROCESSABLE, "%s", app.ErrorMessage(err))
 			}
@@ -210,7 +210,7 @@ func (s *Server) handleAccountRoleDelete(w http.ResponseWriter, r *http.Request)
 		s.fail(w, r, app.Errorf(app.ENOTFOUND, "%s", app.ErrorMessage(err)))
 		return
 	}
-	if err := s.cat.RevokeRole(r.Context(), ra, who(r)); err != nil {
+	if err := s.cat.RevokeRole(r.Context(), ra, s.who(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -264,7 +264,7 @@ func (s *Server) impersonate(r *http.Request, a app.Actor) (app.Actor, error) {
 	}
 	as.Impersonator = a.AccountID
 	e := app.AuditEntry{ActorID: a.AccountID, OnBehalf: target.ID, Action: "account.impersonate",
-		Target: fmt.Sprintf("account:%d", target.ID), Address: clientAddress(r), Detail: r.Method + " " + r.URL.Path}
+		Target: fmt.Sprintf("account:%d", target.ID), Address: s.clientAddress(r), Detail: r.Method + " " + r.URL.Path}
 	if err := s.cat.Audit(r.Context(), &e); err != nil {
 		return app.Actor{}, err
 	}

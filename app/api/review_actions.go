@@ -56,7 +56,7 @@ func (s *Server) handleReviewComment(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.cat.AddReviewComment(r.Context(), rv.ID, in.Text, who(r)); err != nil {
+	if _, err := s.cat.AddReviewComment(r.Context(), rv.ID, in.Text, s.who(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -95,7 +95,7 @@ func (s *Server) handleReviewAssign(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.cat.AssignReview(r.Context(), rv.ID, to, who(r)); err != nil {
+	if err := s.cat.AssignReview(r.Context(), rv.ID, to, s.who(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -123,7 +123,7 @@ func (s *Server) handleReviewApprove(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "draft_hash is required: send the draft_hash of the review as you read it"))
 		return
 	}
-	ver, err := s.cat.ApproveReview(r.Context(), rv.ID, in.DraftHash, in.Comment, who(r))
+	ver, err := s.cat.ApproveReview(r.Context(), rv.ID, in.DraftHash, in.Comment, s.who(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -148,7 +148,7 @@ func (s *Server) handleReviewDecline(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.cat.RejectReview(r.Context(), rv.ID, in.Reason, who(r)); err != nil {
+	if err := s.cat.RejectReview(r.Context(), rv.ID, in.Reason, s.who(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -158,7 +158,7 @@ func (s *Server) handleReviewDecline(w http.ResponseWriter, r *http.Request) {
 // submitForReview is publish in a group that reviews first: the draft goes
 // to the group's reviewers and the answer is 202 with the review's place.
 func (s *Server) submitForReview(w http.ResponseWriter, r *http.Request, it *app.Item) {
-	rv, err := s.cat.SubmitForReview(r.Context(), it.ID, who(r))
+	rv, err := s.cat.SubmitForReview(r.Context(), it.ID, s.who(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return

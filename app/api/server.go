@@ -89,9 +89,6 @@ type Config struct {
 	// Institution is the short name of the /stats/{institution}/...
 	// variants; empty = no institution-prefixed statistics.
 	Institution string
-	// ForwardedHeader names the header a reverse proxy puts the client's
-	// address in (e.g. X-Forwarded-For); empty = the peer address.
-	ForwardedHeader string
 	// AddressHeader names the header a reverse proxy puts the client's
 	// address in, for the audit log; empty means the connection's address.
 	AddressHeader string

@@ -97,9 +97,9 @@ func (s *Server) handleAdminGroupSave(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		if id == 0 {
-			return s.cat.CreateGroup(r.Context(), g, who(r))
+			return s.cat.CreateGroup(r.Context(), g, s.who(r))
 		}
-		return s.cat.UpdateGroup(r.Context(), g, who(r))
+		return s.cat.UpdateGroup(r.Context(), g, s.who(r))
 	}()
 	if err != nil {
 		if app.ErrorCode(err) == app.EINTERNAL {
@@ -129,7 +129,7 @@ func (s *Server) handleAdminGroupReview(w http.ResponseWriter, r *http.Request) 
 		s.renderGroups(w, r, http.StatusBadRequest, id, groupForm{}, "Choose to switch review on or off.")
 		return
 	}
-	if err := s.cat.SetGroupReview(r.Context(), id, on, who(r)); err != nil {
+	if err := s.cat.SetGroupReview(r.Context(), id, on, s.who(r)); err != nil {
 		if app.ErrorCode(err) == app.EINVALID {
 			err = app.Errorf(app.ENOTFOUND, "There is no page at this address.")
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"strconv"
 
@@ -53,8 +52,7 @@ func (s *Server) handleHRFeedApply(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	force := r.PostFormValue("force") == "yes"
-	host, _, _ := net.SplitHostPort(r.RemoteAddr)
-	plan, err := s.cfg.HRFeed.Apply(r.Context(), id, force, app.AuditEntry{ActorID: account(r.Context()).ID, Address: host})
+	plan, err := s.cfg.HRFeed.Apply(r.Context(), id, force, s.who(r))
 	if err != nil {
 		if plan == nil || app.ErrorCode(err) == app.EINTERNAL {
 			s.fail(w, r, err)

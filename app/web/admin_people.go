@@ -190,7 +190,7 @@ func (s *Server) handleAdminPersonAccess(w http.ResponseWriter, r *http.Request)
 		if !to.Active && id == actor(r.Context()).AccountID {
 			return app.Errorf(app.EUNPROCESSABLE, "You cannot deactivate your own account.")
 		}
-		return s.cat.UpdateAccountAccess(r.Context(), id, to.GroupID, to.Quota, to.Active, who(r))
+		return s.cat.UpdateAccountAccess(r.Context(), id, to.GroupID, to.Quota, to.Active, s.who(r))
 	}(); err != nil {
 		s.personProblem(w, r, err)
 		return
@@ -217,12 +217,12 @@ func (s *Server) handleAdminPersonRole(w http.ResponseWriter, r *http.Request) {
 		}
 		switch r.PostFormValue("action") {
 		case "assign":
-			return s.cat.AssignRole(r.Context(), ra, who(r))
+			return s.cat.AssignRole(r.Context(), ra, s.who(r))
 		case "revoke":
 			if role == app.RoleAdministrator && id == actor(r.Context()).AccountID {
 				return app.Errorf(app.EUNPROCESSABLE, "You cannot take away your own administrator role.")
 			}
-			return s.cat.RevokeRole(r.Context(), ra, who(r))
+			return s.cat.RevokeRole(r.Context(), ra, s.who(r))
 		}
 		return app.Errorf(app.EINVALID, "Choose to assign or revoke the role.")
 	}(); err != nil {

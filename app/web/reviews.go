@@ -2,21 +2,17 @@ package web
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
 
 	"carrel/app"
+	"carrel/app/auth"
 )
 
 // who is the audit entry's "who and from where" for a page request.
-func who(r *http.Request) app.AuditEntry {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return app.AuditEntry{ActorID: actor(r.Context()).AccountID, Address: host}
+func (s *Server) who(r *http.Request) app.AuditEntry {
+	return app.AuditEntry{ActorID: actor(r.Context()).AccountID, Address: auth.ClientAddress(r, s.cfg.AddressHeader)}
 }
 
 // commentView is one message of a review thread as pages show it.
@@ -214,7 +210,7 @@ func (s *Server) handleReviewAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	ctx, me := r.Context(), who(r)
+	ctx, me := r.Context(), s.who(r)
 	switch r.PostFormValue("action") {
 	case "assign":
 		err = s.cat.AssignReview(ctx, rv.ID, me.ActorID, me)
@@ -297,9 +293,9 @@ func (s *Server) handleDepositorReview(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	switch r.PostFormValue("action") {
 	case "withdraw":
-		err = s.cat.WithdrawSubmission(r.Context(), rv.ID, who(r))
+		err = s.cat.WithdrawSubmission(r.Context(), rv.ID, s.who(r))
 	default:
-		_, err = s.cat.AddReviewComment(r.Context(), rv.ID, r.PostFormValue("text"), who(r))
+		_, err = s.cat.AddReviewComment(r.Context(), rv.ID, r.PostFormValue("text"), s.who(r))
 	}
 	if err != nil {
 		s.formFailed(w, r, &editPage{Item: it, Form: formOf(&it.Draft)}, err)

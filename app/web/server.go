@@ -84,9 +84,6 @@ type Config struct {
 	Usage Usage
 	// Recorder counts views and shares; nil = usage is not recorded.
 	Recorder Recorder
-	// ForwardedHeader names the header a reverse proxy puts the client's
-	// address in; empty = the peer address.
-	ForwardedHeader string
 	// Login checks passwords; nil means Carrel's own accounts only, with
 	// the default throttle.
 	Login *auth.Login

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"carrel/app"
+	"carrel/app/auth"
 )
 
 // Recorder takes usage events and returns at once (app/stats buffers
@@ -39,7 +40,7 @@ func (s *Server) recordUse(r *http.Request, kind app.UsageKind, it *app.Item, ve
 		return
 	}
 	s.cfg.Recorder.Record(app.UsageEvent{Kind: kind, ItemID: it.ID, Version: version,
-		Client: app.ClientOf(r, s.cfg.ForwardedHeader)})
+		Client: app.UsageClient{Address: auth.ClientAddress(r, s.cfg.AddressHeader), UserAgent: r.UserAgent()}})
 }
 
 // usageFor reads an item's counts and builds its chart; statistics never

@@ -146,7 +146,7 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	} else if need {
-		if _, err := s.cat.SubmitForReview(r.Context(), it.ID, who(r)); err != nil {
+		if _, err := s.cat.SubmitForReview(r.Context(), it.ID, s.who(r)); err != nil {
 			s.formFailed(w, r, &editPage{Item: it, Form: formOf(&it.Draft)}, err)
 			return
 		}

@@ -78,7 +78,7 @@ func (s *Server) handleEmbargoForm(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	_, err = s.cat.SetEmbargo(r.Context(), it.ID, e, who(r))
+	_, err = s.cat.SetEmbargo(r.Context(), it.ID, e, s.who(r))
 	s.accessDone(w, r, it, err)
 }
 
@@ -89,7 +89,7 @@ func (s *Server) handleConfidentialityForm(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	c := app.Confidentiality{Confidential: r.PostFormValue("confidential") == "on", Reason: r.PostFormValue("confidential_reason")}
-	_, err = s.cat.SetConfidentiality(r.Context(), it.ID, c, who(r))
+	_, err = s.cat.SetConfidentiality(r.Context(), it.ID, c, s.who(r))
 	s.accessDone(w, r, it, err)
 }
 
@@ -108,7 +108,7 @@ func (s *Server) handleLinkForm(w http.ResponseWriter, r *http.Request) {
 		expires = time.Now().AddDate(1, 0, 0).UTC().Truncate(time.Second)
 	}
 	l := &app.PrivateLink{Token: auth.RandomID(16), Kind: app.LinkArticle, TargetID: it.ID, AccountID: actor(r.Context()).AccountID, Expires: expires}
-	s.accessDone(w, r, it, s.cat.CreatePrivateLink(r.Context(), l, who(r)))
+	s.accessDone(w, r, it, s.cat.CreatePrivateLink(r.Context(), l, s.who(r)))
 }
 
 func (s *Server) handleLinkDeleteForm(w http.ResponseWriter, r *http.Request) {
@@ -117,5 +117,5 @@ func (s *Server) handleLinkDeleteForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.accessDone(w, r, it, s.cat.DeletePrivateLink(r.Context(), app.LinkArticle, it.ID, r.PathValue("token"), who(r)))
+	s.accessDone(w, r, it, s.cat.DeletePrivateLink(r.Context(), app.LinkArticle, it.ID, r.PathValue("token"), s.who(r)))
 }

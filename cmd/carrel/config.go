@@ -88,12 +88,11 @@ type UploadConfig struct {
 
 // StatsConfig is the [stats] section: usage statistics.
 type StatsConfig struct {
-	Enabled         bool   `toml:"enabled"`
-	RobotsFile      string `toml:"robots_file"`
-	GeoIPFile       string `toml:"geoip_file"`
-	ForwardedHeader string `toml:"forwarded_header"`
-	Institution     string `toml:"institution"`
-	Buffer          int    `toml:"buffer"`
+	Enabled     bool   `toml:"enabled"`
+	RobotsFile  string `toml:"robots_file"`
+	GeoIPFile   string `toml:"geoip_file"`
+	Institution string `toml:"institution"`
+	Buffer      int    `toml:"buffer"`
 }
 
 // BackupConfig is the [backup] section: where the backup job and

@@ -43,11 +43,11 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 		DefaultQuota: cfg.Upload.DefaultQuota, Publisher: publisher, Identifiers: cfg.identifiers(), AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds,
 		OAuthAccessTTL:  time.Duration(cfg.OAuth.AccessTokenSeconds) * time.Second,
 		OAuthRefreshTTL: time.Duration(cfg.OAuth.RefreshTokenSeconds) * time.Second,
-		Usage:           cat, Institution: cfg.Stats.Institution, ForwardedHeader: cfg.Stats.ForwardedHeader}
+		Usage:           cat, Institution: cfg.Stats.Institution}
 	webCfg := web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
 		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, SAML: sso, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds,
 		OAuthCodeTTL: time.Duration(cfg.OAuth.CodeSeconds) * time.Second,
-		Usage:        cat, ForwardedHeader: cfg.Stats.ForwardedHeader}
+		Usage:        cat}
 	if usage != nil { // a nil *stats.Recorder must not become a non-nil interface
 		apiCfg.Recorder, webCfg.Recorder = usage, usage
 	}

@@ -10,7 +10,7 @@ import (
 
 // statsConfig tells readers apart by X-Forwarded-For and leaves the
 // roll-up to the test.
-const statsConfig = "[stats]\nforwarded_header = \"X-Forwarded-For\"\n[jobs.stats-rollup]\nenabled = false\n"
+const statsConfig = "[auth]\naddress_header = \"X-Forwarded-For\"\n[jobs.stats-rollup]\nenabled = false\n"
 
 // hit is one line of a synthetic access log: a client (address and user
 // agent) asking for a path, with extra headers.
