@@ -52,6 +52,9 @@ func (db *DB) createItem(ctx context.Context, accountID, groupID int64, md app.M
 		if err := groupExists(ctx, tx, groupID); err != nil {
 			return err
 		}
+		if err := checkGroupRules(ctx, tx, groupID, nil, &md); err != nil {
+			return err
+		}
 		body, err := json.Marshal(md)
 		if err != nil {
 			return err
@@ -91,16 +94,19 @@ func (db *DB) UpdateDraft(ctx context.Context, id int64, md app.Metadata) (*app.
 		if err := checkMetadata(ctx, tx, &md); err != nil {
 			return err
 		}
+		old, err := scanItem(tx.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ?`, id))
+		if err != nil {
+			return notFound(err, "item %d not found", id)
+		}
+		if old.Status == app.StatusWithdrawn {
+			return app.Errorf(app.ECONFLICT, "item %d has been withdrawn and can no longer be edited", id)
+		}
+		if err := checkGroupRules(ctx, tx, old.GroupID, &old.Draft, &md); err != nil {
+			return err
+		}
 		body, err := json.Marshal(md)
 		if err != nil {
 			return err
-		}
-		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM items WHERE id = ?`, id).Scan(&status); err != nil {
-			return notFound(err, "item %d not found", id)
-		}
-		if status == string(app.StatusWithdrawn) {
-			return app.Errorf(app.ECONFLICT, "item %d has been withdrawn and can no longer be edited", id)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE items SET draft = ?, draft_changed = 1, modified_at = ? WHERE id = ?`,
 			string(body), db.stamp(), id)

@@ -83,6 +83,9 @@ func checkPublishable(ctx context.Context, tx *sql.Tx, it *app.Item) error {
 	if missing := it.Draft.MissingForPublish(); len(missing) > 0 {
 		return app.Errorf(app.EUNPROCESSABLE, "cannot publish: missing %s", strings.Join(missing, ", "))
 	}
+	if err := checkMandatoryFields(ctx, tx, it); err != nil {
+		return err
+	}
 	var bad []string
 	rows, err := tx.QueryContext(ctx, `SELECT id, name, status FROM files WHERE item_id = ? AND in_draft = 1 AND status != 'available' ORDER BY id`, id)
 	if err != nil {
