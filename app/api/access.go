@@ -82,6 +82,9 @@ func (s *Server) handleEmbargoPut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := embargoInput(in.IsEmbargoed, in.EmbargoDate, in.EmbargoType, in.EmbargoTitle, in.EmbargoReason, len(in.EmbargoOptions))
+	if err == nil {
+		err = s.checkEmbargoPolicy(r, it, e)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -2,9 +2,7 @@ package api
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -212,11 +210,7 @@ func (s *Server) completeArticle(r *http.Request, v *vocabulary, it *app.Item, v
 		a.Authors = append(a.Authors, authorJSON{ID: au.ID, FullName: au.FullName, FirstName: au.FirstName, LastName: au.LastName,
 			IsActive: au.AccountID != 0, URLName: au.URLName(), ORCID: au.ORCID})
 	}
-	a.CustomFields = []customFieldJSON{}
-	for i, name := range slices.Sorted(maps.Keys(md.CustomFields)) {
-		a.CustomFields = append(a.CustomFields, customFieldJSON{Name: name, Value: md.CustomFields[name], FieldType: "text",
-			Settings: map[string]any{}, Order: i + 1})
-	}
+	a.CustomFields = s.articleCustomFields(r, it.GroupID, md.CustomFields)
 	a.EmbargoOptions = []any{}
 	setAccessFields(&a, it)
 	if it.Status == app.StatusWithdrawn {

@@ -70,6 +70,7 @@ type Catalog interface {
 	CollectionCatalog
 	ProjectCatalog
 	InstitutionCatalog
+	GroupSettingsCatalog
 	app.ReviewStore
 }
 
@@ -209,6 +210,7 @@ func (s *Server) routes() {
 
 	s.accessRoutes()
 	s.institutionRoutes()
+	s.customFieldRoutes()
 	s.collectionRoutes()
 	s.projectRoutes()
 

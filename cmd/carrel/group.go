@@ -17,8 +17,11 @@ func runGroup(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && args[0] == "review" {
 		return runGroupReview(ctx, e, args[1:])
 	}
+	if len(args) > 0 && (args[0] == "types" || args[0] == "field" || args[0] == "embargo") {
+		return runGroupSettings(ctx, e, args[0], args[1:])
+	}
 	if len(args) == 0 || (args[0] != "add" && args[0] != "list") {
-		fmt.Fprintln(e.stderr, "Usage: carrel group add --name N [--parent ID] [--quota BYTES] [--resource-id X]\n       carrel group list\n       carrel group review ID on|off")
+		fmt.Fprintln(e.stderr, "Usage: carrel group add --name N [--parent ID] [--quota BYTES] [--resource-id X]\n       carrel group list\n       carrel group review ID on|off\n       carrel group types ID inherit|TYPE_ID...\n       carrel group field add ID --name N --type T [--options A,B] [--mandatory]\n       carrel group embargo ID inherit|any|MONTHS... [--reason-required]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}

@@ -41,7 +41,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server and API", runServe},
 		{"user", "manage accounts: carrel user add --email E --name N [--admin] [--password-stdin]; role EMAIL ROLE [--group ID] [--remove]; deactivate|activate EMAIL", runUser},
-		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list; carrel group review ID on|off", runGroup},
+		{"group", "manage groups: carrel group add --name N [--parent ID] [--quota BYTES]; carrel group list; carrel group review ID on|off; types ID inherit|TYPE...; field add ID --name N --type T; embargo ID inherit|any|MONTHS...", runGroup},
 		{"token", "manage API tokens: carrel token create --email E --name N | list EMAIL | revoke ID", runToken},
 		{"doi", "DOI registration: carrel doi status [--all] shows the DataCite outbox", runDOI},
 		{"keys", "rotate the session key: carrel keys rotate (old key accepted for 12h)", runKeys},
