@@ -50,6 +50,7 @@ type Document struct {
 	LicenseName  string
 	References   []string
 	Funding      []string
+	CustomValues []string // the values of the item's group's custom fields
 	FileNames    []string
 
 	DOI, Handle, ResourceDOI string
@@ -72,6 +73,7 @@ const (
 	fCategories   = "categories"
 	fReferences   = "references"
 	fFunding      = "funding"
+	fCustom       = "custom_fields"
 	fFiles        = "files"
 	fGroupName    = "group_name"
 	fItemTypeName = "item_type_name"
@@ -118,6 +120,7 @@ func (d *Document) fields() map[string]any {
 		fCategories:   d.Categories,
 		fReferences:   d.References,
 		fFunding:      d.Funding,
+		fCustom:       d.CustomValues,
 		fGroupName:    d.GroupName,
 		fItemTypeName: d.ItemTypeName,
 		fLicenseName:  d.LicenseName,

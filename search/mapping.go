@@ -10,7 +10,7 @@ import (
 // schemaVersion changes whenever the mapping or the way documents are turned
 // into fields changes; an index built under another version is discarded on
 // Open and reports Applied() == 0, which tells the caller to Rebuild.
-const schemaVersion = "carrel-search-1"
+const schemaVersion = "carrel-search-2"
 
 // fieldBoost is an analysed field that plain query terms search, with the
 // boost a match in it gets.
@@ -24,7 +24,7 @@ type fieldBoost struct {
 func textFields() []fieldBoost {
 	return []fieldBoost{
 		{fTitle, 4}, {fKeywords, 2.5}, {fAuthors, 2.5}, {fCategories, 2}, {fDescription, 1},
-		{fFiles, 1}, {fFunding, 0.8}, {fReferences, 0.5},
+		{fFiles, 1}, {fFunding, 0.8}, {fCustom, 0.8}, {fReferences, 0.5},
 	}
 }
 
@@ -74,7 +74,7 @@ func newMapping() mapping.IndexMapping {
 	}
 
 	dm := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{fKeywords, fAuthors, fCategories, fReferences, fFunding, fFiles} {
+	for _, name := range []string{fKeywords, fAuthors, fCategories, fReferences, fFunding, fCustom, fFiles} {
 		dm.AddFieldMappingsAt(name, text(en.AnalyzerName, false))
 	}
 	for _, name := range highlightFields() {

@@ -3,6 +3,8 @@ package catalog
 import (
 	"context"
 	"database/sql"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -186,6 +188,9 @@ func (db *DB) searchDocument(ctx context.Context, id int64, names *vocabNames) (
 	}
 	for _, f := range md.FundingList {
 		d.Funding = append(d.Funding, strings.TrimSpace(f.Title+" "+f.Funder+" "+f.GrantCode))
+	}
+	for _, name := range slices.Sorted(maps.Keys(md.CustomFields)) {
+		d.CustomValues = append(d.CustomValues, md.CustomFields[name])
 	}
 	// The access flags the search filter needs; a published item whose
 	// files the public may not have keeps their names out of the index.
