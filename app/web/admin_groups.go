@@ -15,6 +15,9 @@ type groupsPage struct {
 	Form   groupForm
 	Saved  bool
 	Error  string
+	// Settings are the group's item types, custom fields and embargo
+	// options, on its page.
+	Settings groupSettings
 }
 
 // groupForm is what the create and edit forms hold.
@@ -28,8 +31,9 @@ func (s *Server) handleAdminGroups(w http.ResponseWriter, r *http.Request) {
 }
 
 // renderGroups shows the group tree (id 0) or one group's page, with the
-// form as typed and why it was refused, if it was.
-func (s *Server) renderGroups(w http.ResponseWriter, r *http.Request, status int, id int64, form groupForm, problem string) {
+// form as typed and why it was refused, if it was; extra adjusts the page
+// before it is shown.
+func (s *Server) renderGroups(w http.ResponseWriter, r *http.Request, status int, id int64, form groupForm, problem string, extra ...func(*groupsPage)) {
 	list, err := s.cat.GroupUsages(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -54,6 +58,13 @@ func (s *Server) renderGroups(w http.ResponseWriter, r *http.Request, status int
 			if g.Quota > 0 {
 				p.Form.Quota = strconv.FormatInt(g.Quota, 10)
 			}
+		}
+		for _, fn := range extra {
+			fn(&p)
+		}
+		if err := s.fillGroupSettings(r, &p); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 	}
 	s.render(w, r, status, "admin_groups", view{Title: title, Page: p})

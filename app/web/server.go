@@ -71,6 +71,7 @@ type Catalog interface {
 	app.ReviewStore
 	AdminCatalog
 	ReportCatalog
+	GroupSettingsCatalog
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -202,6 +203,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /account/tokens", s.signedIn(s.handleTokenCreate))
 	m.HandleFunc("POST /account/tokens/{id}/revoke", s.signedIn(s.handleTokenRevoke))
 	s.samlRoutes()
+	s.groupSettingsRoutes()
 	m.HandleFunc("GET /account/applications/authorize", s.signedIn(s.handleAuthorizeForm))
 	m.HandleFunc("POST /account/applications/authorize", s.signedIn(s.handleAuthorize))
 	m.HandleFunc("GET /admin", s.admin(s.handleAdminIndex))
