@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ type itemForm struct {
 	Keywords    string // comma-separated
 	References  string // one per line
 	Funding     string
+	Custom      map[string]string // custom field values by field name
 }
 
 // editPage is the data of the create and edit form.
@@ -47,6 +49,11 @@ type editPage struct {
 	// shows it.
 	Links        []linkRow
 	EmbargoUntil string
+	// The group's custom fields, and its embargo options with the periods
+	// the embargo control offers (none: a date).
+	Fields         []fieldView
+	Embargo        app.EmbargoPolicy
+	EmbargoPeriods []periodChoice
 }
 
 // catOption is one category in the picker.
@@ -60,7 +67,7 @@ type catOption struct {
 func formOf(md *app.Metadata) itemForm {
 	f := itemForm{Title: md.Title, Description: md.Description, ItemType: md.ItemType, Categories: md.Categories,
 		License: md.License, Keywords: strings.Join(md.Keywords, ", "), References: strings.Join(md.References, "\n"),
-		Funding: md.Funding}
+		Funding: md.Funding, Custom: maps.Clone(md.CustomFields)}
 	var lines []string
 	for _, a := range md.Authors {
 		line := a.FullName
@@ -75,8 +82,9 @@ func formOf(md *app.Metadata) itemForm {
 
 // readForm reads and validates the posted form into p.Form and p.Errors,
 // and returns base with the form's fields applied. Fields the form does not
-// show (funding list, related materials, custom fields, DOI) keep their
-// stored values.
+// show (funding list, related materials, DOI, values of custom fields the
+// group no longer has) keep their stored values. The item's group decides
+// the item types offered and the custom fields read.
 func (s *Server) readForm(w http.ResponseWriter, r *http.Request, p *editPage, base app.Metadata) (app.Metadata, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
@@ -101,7 +109,14 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request, p *editPage, b
 		p.Error = "Internal error"
 		return base, false
 	}
+	policy, err := s.cat.GroupPolicy(r.Context(), groupOf(r, p))
+	if err != nil {
+		p.Error = "Internal error"
+		return base, false
+	}
 	md := base
+	readCustomFields(r, p, policy, &md)
+	checkFormType(p, policy)
 	md.Title, md.Description, md.ItemType, md.License, md.Funding = f.Title, f.Description, f.ItemType, f.License, strings.TrimSpace(f.Funding)
 	md.Categories, md.Keywords, md.References = f.Categories, nil, nil
 	switch n := utf8.RuneCountInString(f.Title); {

@@ -66,6 +66,14 @@ type itemPage struct {
 	// files download through the link.
 	LinkToken string
 	JSONLD    template.JS // schema.org description of a public version
+	// Custom are the values of the group's custom fields, in its order.
+	Custom []customValue
+}
+
+// customValue is one custom field value as the landing page shows it.
+type customValue struct {
+	Name, Value string
+	Type        app.FieldType
 }
 
 // shareLink is a link that shares the landing page elsewhere.
@@ -153,6 +161,11 @@ func (s *Server) fillItemPage(r *http.Request, p *itemPage, files []app.File) er
 	}
 	p.Path = itemURL(md.Title, p.Item.ID, 0)
 	p.URL = s.baseURL(r) + p.Path
+	if !p.Stub && len(md.CustomFields) > 0 {
+		if p.Custom, err = s.customValues(r, p.Item.GroupID, md.CustomFields); err != nil {
+			return err
+		}
+	}
 	if !p.Withdrawn {
 		for _, f := range files {
 			row := fileRow{File: f}

@@ -142,6 +142,15 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	policy, err := s.cat.GroupPolicy(r.Context(), it.GroupID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p := (&editPage{Item: it, Form: formOf(&it.Draft)}); missingFieldErrors(p, policy) {
+		s.renderEdit(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
 	if need, err := s.needsReview(r, it); err != nil {
 		s.fail(w, r, err)
 		return
@@ -211,6 +220,12 @@ func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 		p.PageURL = itemURL(p.Item.Draft.Title, p.Item.ID, 0)
 		p.Status = statusLabel(p.Item)
 	}
+	policy, err := s.cat.GroupPolicy(r.Context(), groupOf(r, p))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fillGroupChoices(p, policy)
 	if p.Error != "" || len(p.Errors) > 0 {
 		title = "Error: " + title
 	}

@@ -71,12 +71,18 @@ func (s *Server) handleEmbargoForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	e := app.Embargo{Type: app.EmbargoType(r.PostFormValue("embargo_type")), Reason: r.PostFormValue("embargo_reason")}
-	if e.Type != app.EmbargoNone {
-		if e.Until, err = formDate(r, "embargo_until"); err != nil {
-			s.accessDone(w, r, it, err)
-			return
-		}
+	policy, err := s.cat.GroupPolicy(r.Context(), it.GroupID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e, err := embargoFromForm(r, policy)
+	if err == nil && !app.CanManageGroup(actor(r.Context()), it.GroupID) {
+		err = policy.Embargo.Check(e, time.Now())
+	}
+	if err != nil {
+		s.accessDone(w, r, it, err)
+		return
 	}
 	_, err = s.cat.SetEmbargo(r.Context(), it.ID, e, s.who(r))
 	s.accessDone(w, r, it, err)
