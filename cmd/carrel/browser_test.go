@@ -79,10 +79,14 @@ func TestBrowser(t *testing.T) {
 		script(t, "review.cjs", fmt.Sprintf("CARREL_ITEM=%d", created.EntityID), "CARREL_REVIEWER_EMAIL=reviewer@example.edu")
 	})
 
+	var fieldsGroup int64
 	t.Run("Accessibility", func(t *testing.T) {
+		var fielded int64
+		fieldsGroup, fielded = groupWithSettings(t, s, tok, "depositor@example.edu")
 		pages := []string{"/", "/search?q=estuary", landing, landing + "?cite=bibtex",
 			fmt.Sprintf("/preview/%d", csvID), "/account", "/account/articles/new",
-			fmt.Sprintf("/account/articles/%d", draft), "/no/such/page"}
+			fmt.Sprintf("/account/articles/%d", draft), "/no/such/page",
+			fmt.Sprintf("/account/articles/%d", fielded), fmt.Sprintf("/articles/Field_notes/%d", fielded)}
 		script(t, "a11y.cjs", "CARREL_PAGES="+jsonString(t, pages))
 	})
 
@@ -91,6 +95,9 @@ func TestBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		pages := []string{"/admin", "/admin/audit", "/admin/audit?action=item", "/admin/people", "/admin/people/1", "/admin/groups", "/admin/groups/1", "/admin/reports"}
+		if fieldsGroup != 0 {
+			pages = append(pages, fmt.Sprintf("/admin/groups/%d", fieldsGroup))
+		}
 		script(t, "a11y.cjs", "CARREL_PAGES="+jsonString(t, pages), "CARREL_EMAIL=admin@example.edu")
 	})
 

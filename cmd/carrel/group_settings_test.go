@@ -150,3 +150,38 @@ func TestGroupSettingsAPI(t *testing.T) {
 		t.Fatalf("dropdown without options: %v", err)
 	}
 }
+
+// groupWithSettings makes a top-level group with a field of every type
+// and embargo periods, lets the account email deposit in it, and
+// publishes an item there (titled "Field notes") with values for the
+// fields, through the API with tok. It returns the group's and the item's
+// ids.
+func groupWithSettings(t *testing.T, s *testServer, tok, email string) (group, item int64) {
+	t.Helper()
+	out := must(s.cli("", "group", "add", "--name", "Field stations"))
+	fmt.Sscanf(strings.TrimPrefix(out, "created group "), "%d", &group)
+	g := fmt.Sprint(group)
+	must(s.cli("", "group", "types", g, "3", "9", "1"))
+	for _, f := range [][]string{
+		{"--name", "Station", "--type", "dropdown", "--options", "North,South", "--mandatory"},
+		{"--name", "Site notes", "--type", "textarea"},
+		{"--name", "Logger id", "--type", "text"},
+		{"--name", "Station page", "--type", "url"},
+		{"--name", "Contact", "--type", "email"},
+		{"--name", "Collected on", "--type", "date"},
+	} {
+		must(s.cli("", append([]string{"group", "field", "add", g}, f...)...))
+	}
+	must(s.cli("", "group", "embargo", g, "6", "12", "0", "--reason-required"))
+	must(s.cli("", "user", "role", email, "depositor", "--group", g))
+	var created struct {
+		EntityID int64 `json:"entity_id"`
+	}
+	s.do("POST", "/v2/account/articles", tok, map[string]any{"title": "Field notes", "defined_type": "dataset", "license": 1,
+		"authors": []map[string]string{{"name": "Dana Depositor"}}, "categories": []int{3001}, "group_id": group,
+		"custom_fields": map[string]any{"Station": "North", "Site notes": "Windy.\nTide out.", "Logger id": "L-7",
+			"Station page": "https://stations.example.edu/north", "Contact": "dana@example.edu", "Collected on": "2026-03-01"}}).want(t, 201).JSON(t, &created)
+	s.upload(t, tok, created.EntityID, "notes.csv", []byte("t,wind\n1,12\n"), nil)
+	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", created.EntityID), tok, nil).want(t, 201)
+	return group, created.EntityID
+}
