@@ -47,7 +47,8 @@ type Query struct {
 	DOI             string
 	Handle          string
 	ResourceDOI     string
-	ORCID           string // items with an author of this ORCID iD
+	ORCID           string  // items with an author of this ORCID iD
+	Groups          []int64 // items in any of these groups (at most MaxGroupFilters), e.g. a group's subtree
 	// Terms keeps items that carry every term listed, by facet name
 	// (Facet* constants): the values a facet count reports, e.g. a
 	// category id or an author's full name.
@@ -120,8 +121,9 @@ func FacetNames() []string {
 
 // Bounds of Query.Terms.
 const (
-	MaxTermFilters = 20
-	maxTermLength  = 300
+	MaxTermFilters  = 20
+	MaxGroupFilters = 1000
+	maxTermLength   = 300
 )
 
 // validTerms checks the facet-term filters of a query.
@@ -184,6 +186,9 @@ func (q *Query) validate() error {
 	}
 	if err := validTerms(q.Terms); err != nil {
 		return err
+	}
+	if len(q.Groups) > MaxGroupFilters {
+		return app.Errorf(app.EINVALID, "at most %d groups at once", MaxGroupFilters)
 	}
 	if _, ok := sortFields()[q.Sort]; !ok && q.Sort != "" && q.Sort != SortRelevance {
 		return app.Errorf(app.EINVALID, "unknown sort order %q", q.Sort)
@@ -254,6 +259,13 @@ func (q *Query) filters() []query.Query {
 	}
 	if q.ORCID != "" {
 		fs = append(fs, termQuery(fORCID, normalizeORCID(q.ORCID)))
+	}
+	if len(q.Groups) > 0 {
+		any := make([]query.Query, 0, len(q.Groups))
+		for _, id := range q.Groups {
+			any = append(any, termQuery(fGroup, strconv.FormatInt(id, 10)))
+		}
+		fs = append(fs, bleve.NewDisjunctionQuery(any...))
 	}
 	for _, name := range FacetNames() {
 		for _, v := range q.Terms[name] {
