@@ -48,18 +48,6 @@ func roleSummary(t *testing.T, s *testServer, email string) string {
 	return strings.Join(out, " ")
 }
 
-// groupAdd creates a top-level group with the CLI and returns its id.
-func groupAdd(t *testing.T, s *testServer, name string) int64 {
-	t.Helper()
-	out := must(s.cli("", "group", "add", "--name", name))
-	var id int64
-	fmt.Sscanf(strings.TrimPrefix(out, "created group "), "%d", &id)
-	if id == 0 {
-		t.Fatalf("group add: %q", out)
-	}
-	return id
-}
-
 // TestLDAPRoleMap maps directory groups in Debian's slapd to Carrel roles:
 // given at sign-in, taken away at the next sign-in after the membership
 // ends, with roles given by hand left alone.
@@ -86,8 +74,8 @@ role = "reporter"
 directory_group = "carrel-admins"
 role = "administrator"
 `))
-	groupAdd(t, s, "Library")
-	physics := groupAdd(t, s, "Physics")
+	groupAdd(t, s, "Library", 0)
+	physics := groupAdd(t, s, "Physics", 0)
 	signIn := func(user, pw string) {
 		t.Helper()
 		if got := s.postLogin(browser(), user, pw); got != http.StatusSeeOther {

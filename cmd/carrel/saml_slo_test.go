@@ -43,7 +43,7 @@ group = "Library"
 role = "group_admin"
 `)
 	s := env.s
-	groupAdd(t, s, "Library")
+	groupAdd(t, s, "Library", 0)
 	env.put(t, "/users/ada", adaIdP)
 	env.put(t, "/attributes/ada", `{"eduPersonEntitlement":["urn:mace:example.edu:carrel:curators"],
 		"isMemberOf":["cn=carrel-admins,ou=groups,dc=example,dc=edu"], "eduPersonScopedAffiliation":["faculty@elsewhere.example"]}`)
