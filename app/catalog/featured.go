@@ -47,18 +47,5 @@ func (db *DB) SetFeatured(ctx context.Context, itemID int64, on bool, who app.Au
 // Featured returns the ids of the featured items, most recently featured
 // first. The caller shows only those the public may still see.
 func (db *DB) Featured(ctx context.Context) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT item_id FROM featured_items ORDER BY featured_at DESC, item_id DESC LIMIT ?`, MaxFeatured)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, translate(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, translate(rows.Err())
+	return db.ids(ctx, `SELECT item_id FROM featured_items ORDER BY featured_at DESC, item_id DESC LIMIT ?`, MaxFeatured)
 }
