@@ -23,6 +23,9 @@ type Finder interface {
 type SearchQuery struct {
 	Text   string
 	Viewer app.Actor
+	// Sort is "" (relevance, or newest without words) or one of
+	// search.SortPublished, SortViews and SortDownloads, always descending.
+	Sort   string
 	Offset int
 	Limit  int
 }
@@ -47,6 +50,9 @@ func (f CatalogFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, 
 	scan := f.Scan
 	if scan == 0 {
 		scan = 5000
+	}
+	if q.Sort != "" && q.Sort != search.SortPublished {
+		return nil, app.Errorf(app.EINVALID, "Sorting by %s needs the search index.", q.Sort)
 	}
 	words := strings.Fields(strings.ToLower(q.Text))
 	res := &SearchResult{}
@@ -101,7 +107,8 @@ type IndexFinder struct {
 
 // Find runs the query in the public scope of the index.
 func (f IndexFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, error) {
-	res, err := f.Index.Search(ctx, search.Query{Text: q.Text, Viewer: q.Viewer, Scope: search.ScopePublic, Offset: q.Offset, Limit: q.Limit})
+	res, err := f.Index.Search(ctx, search.Query{Text: q.Text, Viewer: q.Viewer, Scope: search.ScopePublic,
+		Sort: q.Sort, Desc: true, Offset: q.Offset, Limit: q.Limit})
 	if err != nil {
 		return nil, err
 	}

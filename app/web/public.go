@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"carrel/app"
 	"carrel/app/formats"
+	"carrel/search"
 )
 
 // card is an item in a listing.
@@ -79,11 +81,23 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 // searchPage is the data of the search page.
 type searchPage struct {
 	Query      string
+	Sort       string
+	Sorts      []sortOption
 	Total      int
 	Results    []card
 	Error      string
 	From, To   int
 	Prev, Next string
+}
+
+// sortOption is one choice of the search page's sort menu.
+type sortOption struct{ Value, Label string }
+
+// searchSorts are the orders the search page offers, best first; "" is
+// relevance (newest first when there are no words).
+func searchSorts() []sortOption {
+	return []sortOption{{"", "Relevance"}, {search.SortPublished, "Newest"}, {search.SortViews, "Most viewed"},
+		{search.SortDownloads, "Most downloaded"}}
 }
 
 // searchPageSize is the number of results per page.
@@ -96,8 +110,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if page < 1 || page > 500 {
 		page = 1
 	}
-	p := searchPage{Query: q}
-	res, err := s.finder.Find(ctx, SearchQuery{Text: q, Viewer: actor(ctx), Offset: (page - 1) * searchPageSize, Limit: searchPageSize})
+	p := searchPage{Query: q, Sort: r.URL.Query().Get("sort"), Sorts: searchSorts()}
+	if !slices.ContainsFunc(p.Sorts, func(o sortOption) bool { return o.Value == p.Sort }) {
+		p.Sort = "" // an unknown order falls back to relevance, like an unknown page number
+	}
+	res, err := s.finder.Find(ctx, SearchQuery{Text: q, Viewer: actor(ctx), Sort: p.Sort, Offset: (page - 1) * searchPageSize, Limit: searchPageSize})
 	status := http.StatusOK
 	switch code := app.ErrorCode(err); code {
 	case "":
@@ -114,6 +131,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		p.From, p.To = (page-1)*searchPageSize+1, (page-1)*searchPageSize+len(p.Results)
 		link := "/search?q=" + urlQueryEscape(q) + "&page="
+		if p.Sort != "" {
+			link = "/search?q=" + urlQueryEscape(q) + "&sort=" + p.Sort + "&page="
+		}
 		if page > 1 {
 			p.Prev = link + strconv.Itoa(page-1)
 		}

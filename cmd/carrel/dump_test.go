@@ -26,14 +26,7 @@ func TestMetadataDump(t *testing.T) {
 	s := startServerWith(t, fmt.Sprintf("[server]\naddr = \"127.0.0.1:%d\"\nbase_url = %q\n", port, base))
 	admin := s.account("curator@example.edu", true)
 	owner := s.account("owner@example.edu", false)
-	publish := func(title string, before func(id int64)) int64 {
-		id := s.createItem(t, owner, title)
-		if before != nil {
-			before(id)
-		}
-		s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", id), owner, nil).want(t, 201)
-		return id
-	}
+	publish := func(title string, before func(id int64)) int64 { return s.publishItem(t, owner, title, before) }
 	embargo := func(kind string) func(int64) {
 		return func(id int64) {
 			s.do("PUT", fmt.Sprintf("/v2/account/articles/%d/embargo", id), owner, map[string]any{
