@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"carrel/testenv"
@@ -100,6 +101,27 @@ func TestMetadataDump(t *testing.T) {
 	}
 	if _, err := s.cli("", "export", "metadata", "--out", filepath.Join(file, "under-a-file")); err == nil {
 		t.Error("export metadata into a path under a file succeeded")
+	}
+
+	// A named pipe (or a device such as /dev/stdout) is written into, not
+	// replaced.
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		read <- b
+	}()
+	if _, err := s.cli("", "export", "metadata", "--out", fifo); err != nil {
+		t.Fatalf("export metadata into a named pipe: %v", err)
+	}
+	if got := readDump(t, <-read); !reflect.DeepEqual(got, lines) {
+		t.Errorf("the dump written into a named pipe differs")
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the named pipe was replaced: %v", err)
 	}
 }
 
