@@ -234,6 +234,12 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/people/{id}", s.admin(s.handleAdminPerson))
 	m.HandleFunc("POST /admin/people/{id}/access", s.admin(s.handleAdminPersonAccess))
 	m.HandleFunc("POST /admin/people/{id}/roles", s.admin(s.handleAdminPersonRole))
+	m.HandleFunc("POST /admin/people/{id}/impersonate", s.admin(s.handleImpersonateStart))
+	m.HandleFunc("POST /impersonation/stop", s.signedIn(s.handleImpersonateStop))
+	m.HandleFunc("GET /admin/items", s.curator(s.handleAdminItems))
+	m.HandleFunc("GET /admin/items/{id}", s.curator(s.handleAdminItem))
+	m.HandleFunc("POST /admin/items/{id}/withdraw", s.curator(s.handleAdminItemWithdraw))
+	m.HandleFunc("POST /admin/items/{id}/transfer", s.curator(s.handleAdminItemTransfer))
 	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
 	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 
@@ -248,6 +254,7 @@ const (
 	ctxRequestID ctxKey = iota
 	ctxAccount
 	ctxActor
+	ctxImpersonator
 )
 
 func requestID(ctx context.Context) string {
@@ -276,10 +283,12 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 		rand.Read(b)
 		id := hex.EncodeToString(b)
 		ctx := context.WithValue(r.Context(), ctxRequestID, id)
+		var impErr error
 		if aid, ok := s.sessions.AccountID(r); ok {
 			if acct, err := s.cat.Account(ctx, aid); err == nil && acct.Active {
 				if act, err := s.cat.Actor(ctx, acct); err == nil {
 					ctx = context.WithValue(context.WithValue(ctx, ctxAccount, acct), ctxActor, act)
+					ctx, impErr = s.impersonate(ctx, r, acct, act)
 				}
 			}
 		}
@@ -302,6 +311,10 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 			s.log.Info("page", "req", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"took", time.Since(start))
 		}()
+		if impErr != nil {
+			s.fail(rec, r.WithContext(ctx), impErr)
+			return
+		}
 		next.ServeHTTP(rec, r.WithContext(ctx))
 	})
 }

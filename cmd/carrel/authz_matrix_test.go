@@ -268,6 +268,24 @@ func matrixProbes() []matrixProbe {
 			st, body := e.get(t, a, "GET", path, "")
 			return letter(t, path, st, body, "Matrix item", 200)
 		}},
+		{"web curation", func(t *testing.T, e *matrixEnv, a int, it *matrixItem) byte {
+			// The administrators' item page: no redirect is followed, so
+			// that an anonymous visitor's way to the sign-in page counts
+			// as a refusal.
+			path := fmt.Sprintf("/admin/items/%d", it.id)
+			c := *e.clients[a]
+			c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			res, err := c.Get(e.s.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			if res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/login") {
+				return 'n'
+			}
+			b, _ := io.ReadAll(res.Body)
+			return letter(t, path, res.StatusCode, string(b), "Matrix item", 200)
+		}},
 		{"oai record", func(t *testing.T, e *matrixEnv, a int, it *matrixItem) byte {
 			st, body := e.get(t, a, "GET", fmt.Sprintf("/oai?verb=GetRecord&metadataPrefix=datacite&identifier=oai:127.0.0.1:article/%d", it.id), "")
 			switch {
