@@ -78,6 +78,10 @@ type S3Config struct {
 	Insecure             bool   `toml:"insecure"`
 	PathStyle            bool   `toml:"path_style"`
 	ServerSideEncryption bool   `toml:"server_side_encryption"`
+	SessionToken         string `toml:"session_token"`
+	KMSKeyID             string `toml:"sse_kms_key_id"`
+	PresignDownloads     bool   `toml:"presign_downloads"`
+	PresignSeconds       int    `toml:"presign_seconds"`
 }
 
 // UploadConfig is the [upload] section.
@@ -138,7 +142,7 @@ func defaults() Config {
 	return Config{
 		Site:     SiteConfig{Name: "Carrel", AdminEmail: "repository@example.edu"},
 		Server:   ServerConfig{Addr: "127.0.0.1:8080", DataDir: "./carrel-data", ShutdownSeconds: 30},
-		Storage:  StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
+		Storage:  StorageConfig{Backend: "local", S3: S3Config{UseTLS: true, PresignSeconds: 300}},
 		Upload:   UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
 		Log:      LogConfig{Level: "info", Format: "text"},
 		Auth:     defaultAuth(),
@@ -257,6 +261,9 @@ func (c *Config) validate() error {
 		}
 		if (s3.AccessKey == "") != (s3.SecretKey == "") {
 			return errors.New("config: set both storage.s3.access_key and storage.s3.secret_key, or neither (to use the environment or an instance role)")
+		}
+		if s3.PresignDownloads && (s3.PresignSeconds < 1 || s3.PresignSeconds > 7*24*3600) {
+			return errors.New("config: storage.s3.presign_seconds must be 1 to 604800 (S3's limit of 7 days) when presign_downloads is on")
 		}
 	default:
 		return fmt.Errorf("config: storage.backend %q is not supported (use \"local\" or \"s3\")", c.Storage.Backend)
