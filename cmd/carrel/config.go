@@ -33,6 +33,10 @@ type Config struct {
 	Preservation PreservationConfig `toml:"preservation"`
 	// Mail is how notifications are sent.
 	Mail MailConfig `toml:"mail"`
+	// Stores are further places blobs can live, each a [stores.<name>]
+	// section shaped like [storage]: targets of `carrel storage migrate`
+	// and of preservation bags.
+	Stores map[string]StorageConfig `toml:"stores"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
 	Jobs map[string]JobConfig `toml:"jobs"`
 }
@@ -170,6 +174,7 @@ func loadConfig(file, dataDir string) (Config, error) {
 			return cfg, fmt.Errorf("config %s: unknown key %q (see config.example.toml)", file, undec[0].String())
 		}
 		keepJobDefaults(&cfg, md)
+		keepStoreDefaults(&cfg, md)
 	}
 	if err := applyEnv(&cfg, os.Environ()); err != nil {
 		return cfg, err
@@ -252,21 +257,16 @@ func (c *Config) validate() error {
 	if o := c.OAuth; o.CodeSeconds < 1 || o.CodeSeconds > 600 || o.AccessTokenSeconds < 60 || o.RefreshTokenSeconds < o.AccessTokenSeconds {
 		return errors.New("config: oauth.code_seconds must be 1 to 600 (RFC 6749 advises at most 10 minutes), oauth.access_token_seconds at least 60, and oauth.refresh_token_seconds at least the access token's")
 	}
-	switch c.Storage.Backend {
-	case "local":
-	case "s3":
-		s3 := c.Storage.S3
-		if s3.Endpoint == "" || s3.Bucket == "" {
-			return errors.New("config: storage.backend is \"s3\" but storage.s3.endpoint and storage.s3.bucket are not both set")
+	if err := c.Storage.validate("storage", false); err != nil {
+		return err
+	}
+	for name, sc := range c.Stores {
+		if !validStoreName(name) {
+			return fmt.Errorf("config: [stores.%s]: a store name is letters, digits, '-' and '_', and not %q", name, "default")
 		}
-		if (s3.AccessKey == "") != (s3.SecretKey == "") {
-			return errors.New("config: set both storage.s3.access_key and storage.s3.secret_key, or neither (to use the environment or an instance role)")
+		if err := sc.validate("stores."+name, true); err != nil {
+			return err
 		}
-		if s3.PresignDownloads && (s3.PresignSeconds < 1 || s3.PresignSeconds > 7*24*3600) {
-			return errors.New("config: storage.s3.presign_seconds must be 1 to 604800 (S3's limit of 7 days) when presign_downloads is on")
-		}
-	default:
-		return fmt.Errorf("config: storage.backend %q is not supported (use \"local\" or \"s3\")", c.Storage.Backend)
 	}
 	if c.Upload.MaxFileSize <= 0 {
 		return errors.New("config: upload.max_file_size must be positive")
@@ -333,4 +333,51 @@ func validInstitution(s string) bool {
 		}
 	}
 	return len(s) <= 64
+}
+
+// validate checks a [storage] or [stores.NAME] section (named section);
+// a named local store must give its path.
+func (s StorageConfig) validate(section string, needPath bool) error {
+	switch s.Backend {
+	case "local":
+		if needPath && s.Path == "" {
+			return fmt.Errorf("config: %s.backend is \"local\" but %s.path is not set", section, section)
+		}
+	case "s3":
+		s3 := s.S3
+		if s3.Endpoint == "" || s3.Bucket == "" {
+			return fmt.Errorf("config: %s.backend is \"s3\" but %s.s3.endpoint and %s.s3.bucket are not both set", section, section, section)
+		}
+		if (s3.AccessKey == "") != (s3.SecretKey == "") {
+			return fmt.Errorf("config: set both %s.s3.access_key and %s.s3.secret_key, or neither (to use the environment or an instance role)", section, section)
+		}
+		if s3.PresignDownloads && (s3.PresignSeconds < 1 || s3.PresignSeconds > 7*24*3600) {
+			return fmt.Errorf("config: %s.s3.presign_seconds must be 1 to 604800 (S3's limit of 7 days) when presign_downloads is on", section)
+		}
+	default:
+		return fmt.Errorf("config: %s.backend %q is not supported (use \"local\" or \"s3\")", section, s.Backend)
+	}
+	return nil
+}
+
+func validStoreName(name string) bool {
+	return name != "default" && name != "" && len(name) <= 64 && validInstitution(name)
+}
+
+// keepStoreDefaults gives each [stores.NAME] section the defaults of
+// [storage] for the keys it leaves out (TOML decodes a map entry from
+// zero values).
+func keepStoreDefaults(cfg *Config, md toml.MetaData) {
+	for name, sc := range cfg.Stores {
+		if !md.IsDefined("stores", name, "backend") {
+			sc.Backend = "local"
+		}
+		if !md.IsDefined("stores", name, "s3", "use_tls") {
+			sc.S3.UseTLS = true
+		}
+		if !md.IsDefined("stores", name, "s3", "presign_seconds") {
+			sc.S3.PresignSeconds = 300
+		}
+		cfg.Stores[name] = sc
+	}
 }

@@ -143,7 +143,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer cat.Close()
-	blobs, err := openBlobs(ctx, cfg)
+	blobs, err := openBlobs(ctx, cfg, cat)
 	if err != nil {
 		return err
 	}
