@@ -132,6 +132,7 @@ type FixityConfig struct {
 // PreservationConfig is the [preservation] section.
 type PreservationConfig struct {
 	Target string `toml:"target"`
+	Store  string `toml:"store"`
 	Tar    bool   `toml:"tar"`
 }
 
@@ -266,6 +267,14 @@ func (c *Config) validate() error {
 		}
 		if err := sc.validate("stores."+name, true); err != nil {
 			return err
+		}
+	}
+	if p := c.Preservation; p.Store != "" {
+		if p.Target != "" {
+			return errors.New("config: set preservation.target (a directory) or preservation.store (a [stores.NAME] section), not both")
+		}
+		if _, ok := c.Stores[p.Store]; !ok {
+			return fmt.Errorf("config: preservation.store %q names no [stores.%s] section", p.Store, p.Store)
 		}
 	}
 	if c.Upload.MaxFileSize <= 0 {

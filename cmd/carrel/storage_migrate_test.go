@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"carrel/storage/s3/s3test"
 )
@@ -96,10 +95,7 @@ func TestStorageMigrate(t *testing.T) {
 	if err != nil || !strings.Contains(out, "copied and verified 1 blobs") {
 		t.Fatalf("migrate --max-blobs 1: %q, %v", out, err)
 	}
-	client, err := minio.New(m.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(s3test.User, s3test.Password, "")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := m.Client(t)
 	var copies []minio.ObjectInfo
 	for oi := range client.ListObjects(context.Background(), m.Bucket, minio.ListObjectsOptions{Prefix: "archive/", Recursive: true}) {
 		copies = append(copies, oi)
@@ -165,6 +161,8 @@ func TestStoreConfigBad(t *testing.T) {
 		{"NamedDefault", "[stores.default]\npath = \"/x\"\n", "a store name is"},
 		{"BadName", "[stores.\"a b\"]\npath = \"/x\"\n", "a store name is"},
 		{"UnknownBackend", "[stores.tape]\nbackend = \"tape\"\n", `stores.tape.backend "tape" is not supported`},
+		{"BagStoreUnknown", "[preservation]\nstore = \"bags\"\n", `preservation.store "bags" names no [stores.bags]`},
+		{"BagStoreAndTarget", "[preservation]\nstore = \"bags\"\ntarget = \"/x\"\n[stores.bags]\npath = \"/y\"\n", "not both"},
 		{"PresignForever", "[storage]\nbackend = \"s3\"\n[storage.s3]\nendpoint = \"x:9000\"\nbucket = \"b\"\npresign_downloads = true\npresign_seconds = 0\n", "storage.s3.presign_seconds"},
 	} {
 		t.Run(c.name, func(t *testing.T) { wantServeRefuses(t, c.toml, c.want) })

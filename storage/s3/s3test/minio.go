@@ -167,3 +167,36 @@ func freeAddr(t testing.TB) string {
 	defer l.Close()
 	return l.Addr().String()
 }
+
+// Client is a plain minio-go client of the server, for tests that look at
+// or tamper with the bucket behind Carrel's back.
+func (s Server) Client(t testing.TB) *minio.Client {
+	t.Helper()
+	c, err := minio.New(s.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(User, Password, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Download copies every object of the bucket under prefix into a new
+// directory, named by the rest of its key, and returns the directory. It
+// fails the test if there is none.
+func (s Server) Download(t testing.TB, prefix string) string {
+	t.Helper()
+	ctx, c, dir, n := context.Background(), s.Client(t), t.TempDir(), 0
+	for oi := range c.ListObjects(ctx, s.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if oi.Err != nil {
+			t.Fatal(oi.Err)
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(oi.Key, prefix)))
+		if err := c.FGetObject(ctx, s.Bucket, oi.Key, dst, minio.GetObjectOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatalf("no objects under %q in the bucket", prefix)
+	}
+	return dir
+}
