@@ -1,10 +1,14 @@
 package main
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
+	"carrel/app"
 	"carrel/app/auth"
 )
 
@@ -54,19 +58,29 @@ type LDAPConfig struct {
 	GroupNameAttribute string            `toml:"group_name_attribute"`
 	Groups             map[string]string `toml:"groups"`
 	AdminGroups        []string          `toml:"admin_groups"`
+	RoleMap            []RoleMapConfig   `toml:"role_map"`
+}
+
+// RoleMapConfig is one [[auth.ldap.role_map]] or [[auth.saml.role_map]]:
+// members of a directory group hold a role on a Carrel group.
+type RoleMapConfig struct {
+	DirectoryGroup string `toml:"directory_group"`
+	Group          string `toml:"group"`
+	Role           string `toml:"role"`
+	IdP            string `toml:"idp"`
 }
 
 // SAMLConfig is [auth.saml]: single sign-on through SAML2 identity
 // providers, each an [[auth.saml.idp]] entry.
 type SAMLConfig struct {
-	Enabled                bool              `toml:"enabled"`
-	EntityID               string            `toml:"entity_id"`
-	KeyFile                string            `toml:"key_file"`
-	CertFile               string            `toml:"cert_file"`
-	MetadataRefreshMinutes int               `toml:"metadata_refresh_minutes"`
-	Groups                 map[string]string `toml:"groups"`
-	AdminGroups            []string          `toml:"admin_groups"`
-	IdPs                   []IdPConfig       `toml:"idp"`
+	Enabled     bool              `toml:"enabled"`
+	EntityID    string            `toml:"entity_id"`
+	KeyFile     string            `toml:"key_file"`
+	CertFile    string            `toml:"cert_file"`
+	Groups      map[string]string `toml:"groups"`
+	AdminGroups []string          `toml:"admin_groups"`
+	RoleMap     []RoleMapConfig   `toml:"role_map"`
+	IdPs        []IdPConfig       `toml:"idp"`
 }
 
 // IdPConfig is one [[auth.saml.idp]]: an identity provider people may
@@ -76,6 +90,11 @@ type IdPConfig struct {
 	Label        string `toml:"label"`
 	MetadataURL  string `toml:"metadata_url"`
 	MetadataFile string `toml:"metadata_file"`
+	// MetadataSigningCert (a PEM file) or MetadataFingerprint (SHA-256 of
+	// the signer's certificate) makes Carrel accept only metadata signed
+	// by that certificate.
+	MetadataSigningCert string `toml:"metadata_signing_cert"`
+	MetadataFingerprint string `toml:"metadata_fingerprint"`
 }
 
 func defaultAuth() AuthConfig {
@@ -85,8 +104,8 @@ func defaultAuth() AuthConfig {
 		LDAP: LDAPConfig{TimeoutSeconds: 10, UserFilter: "(|(uid={username})(mail={username}))", IDAttribute: "uid",
 			MailAttribute: "mail", DisplayNameAttr: "displayName", FirstNameAttribute: "givenName", LastNameAttribute: "sn",
 			ORCIDAttribute: "eduPersonOrcid", GroupAttribute: "memberOf", GroupFilter: "(member={dn})", GroupNameAttribute: "cn",
-			Groups: map[string]string{}, AdminGroups: []string{}},
-		SAML: SAMLConfig{MetadataRefreshMinutes: 60, Groups: map[string]string{}, AdminGroups: []string{}, IdPs: []IdPConfig{}},
+			Groups: map[string]string{}, AdminGroups: []string{}, RoleMap: []RoleMapConfig{}},
+		SAML: SAMLConfig{Groups: map[string]string{}, AdminGroups: []string{}, RoleMap: []RoleMapConfig{}, IdPs: []IdPConfig{}},
 	}
 }
 
@@ -121,7 +140,7 @@ func (c AuthConfig) validate(baseURL string) error {
 		if d.BindDN != "" {
 			miss = append(miss, missing("auth.ldap", "bind_password", d.BindPassword)...)
 		}
-		if d.GroupAttribute == "" && (len(d.Groups) > 0 || len(d.AdminGroups) > 0) {
+		if d.GroupAttribute == "" && (len(d.Groups) > 0 || len(d.AdminGroups) > 0 || len(d.RoleMap) > 0) {
 			miss = append(miss, missing("auth.ldap", "group_base_dn", d.GroupBaseDN, "group_filter", d.GroupFilter)...)
 		}
 		if len(miss) > 0 {
@@ -135,6 +154,9 @@ func (c AuthConfig) validate(baseURL string) error {
 		}
 		if d.StartTLS && strings.HasPrefix(d.URL, "ldaps://") {
 			return fmt.Errorf("config: auth.ldap.start_tls is for ldap:// URLs; ldaps:// is already encrypted")
+		}
+		if _, err := roleMappings("auth.ldap", d.RoleMap, nil); err != nil {
+			return err
 		}
 	} else if set := nonEmpty("auth.ldap", "url", d.URL, "bind_dn", d.BindDN, "base_dn", d.BaseDN); len(set) > 0 {
 		return fmt.Errorf("config: %s set but auth.ldap.enabled is false: set it to true, or remove them", strings.Join(set, ", "))
@@ -169,8 +191,11 @@ func (c AuthConfig) validate(baseURL string) error {
 		if len(miss) > 0 {
 			return fmt.Errorf("config: [auth.saml] is enabled but these keys are missing: %s", strings.Join(miss, ", "))
 		}
-		if s.MetadataRefreshMinutes <= 0 {
-			return fmt.Errorf("config: auth.saml.metadata_refresh_minutes must be positive")
+		if _, err := roleMappings("auth.saml", s.RoleMap, seen); err != nil {
+			return err
+		}
+		if _, err := samlIdPs(s); err != nil {
+			return err
 		}
 	} else if len(s.IdPs) > 0 {
 		return fmt.Errorf("config: [[auth.saml.idp]] entries are set but auth.saml.enabled is false: set it to true, or remove them")
@@ -187,4 +212,72 @@ func nonEmpty(section string, kv ...string) []string {
 		}
 	}
 	return out
+}
+
+// roleMappings checks [[section.role_map]] entries and returns them as the
+// auth package takes them. idps are the configured identity providers'
+// names (nil where role mappings name none: LDAP).
+func roleMappings(section string, entries []RoleMapConfig, idps map[string]bool) ([]auth.RoleMapping, error) {
+	out := make([]auth.RoleMapping, 0, len(entries))
+	for i, e := range entries {
+		sec := fmt.Sprintf("%s.role_map[%d]", section, i)
+		if miss := missing(sec, "directory_group", e.DirectoryGroup, "role", e.Role); len(miss) > 0 {
+			return nil, fmt.Errorf("config: [[%s.role_map]] entry %d lacks %s", section, i, strings.Join(miss, ", "))
+		}
+		role, err := app.ParseRole(e.Role)
+		if err != nil {
+			return nil, fmt.Errorf("config: %s.role: %s", sec, app.ErrorMessage(err))
+		}
+		if role == app.RoleAdministrator && e.Group != "" {
+			return nil, fmt.Errorf("config: %s: administrator is institution-wide; remove group, or use group_admin", sec)
+		}
+		if e.IdP != "" && idps == nil {
+			return nil, fmt.Errorf("config: %s.idp is for [[auth.saml.role_map]] only", sec)
+		}
+		if e.IdP != "" && !idps[e.IdP] {
+			return nil, fmt.Errorf("config: %s.idp %q names no [[auth.saml.idp]]", sec, e.IdP)
+		}
+		out = append(out, auth.RoleMapping{DirectoryGroup: strings.TrimSpace(e.DirectoryGroup), Group: strings.TrimSpace(e.Group), Role: role, IdP: e.IdP})
+	}
+	return out, nil
+}
+
+// samlIdPs returns the configured identity providers as the auth package
+// takes them, with their metadata signing certificates loaded.
+func samlIdPs(s SAMLConfig) ([]auth.SAMLIdP, error) {
+	out := make([]auth.SAMLIdP, 0, len(s.IdPs))
+	for i, c := range s.IdPs {
+		idp := auth.SAMLIdP{Name: c.Name, Label: c.Label, MetadataURL: c.MetadataURL, MetadataFile: c.MetadataFile}
+		if idp.Label == "" {
+			idp.Label = c.Name
+		}
+		sec := fmt.Sprintf("auth.saml.idp[%d]", i)
+		if c.MetadataURL != "" && c.MetadataFile != "" {
+			return nil, fmt.Errorf("config: %s: set metadata_url or metadata_file, not both", sec)
+		}
+		if c.MetadataURL != "" && !strings.HasPrefix(c.MetadataURL, "https://") && !strings.HasPrefix(c.MetadataURL, "http://") {
+			return nil, fmt.Errorf("config: %s.metadata_url %q must be an http(s) URL", sec, c.MetadataURL)
+		}
+		if c.MetadataSigningCert != "" {
+			b, err := os.ReadFile(c.MetadataSigningCert)
+			if err != nil {
+				return nil, fmt.Errorf("config: %s.metadata_signing_cert: %w", sec, err)
+			}
+			block, _ := pem.Decode(b)
+			if block == nil || block.Type != "CERTIFICATE" {
+				return nil, fmt.Errorf("config: %s.metadata_signing_cert %s holds no PEM CERTIFICATE", sec, c.MetadataSigningCert)
+			}
+			if idp.MetadataCert, err = x509.ParseCertificate(block.Bytes); err != nil {
+				return nil, fmt.Errorf("config: %s.metadata_signing_cert: %w", sec, err)
+			}
+		}
+		if f := c.MetadataFingerprint; f != "" {
+			if n := auth.NormalizeFingerprint(f); len(n) != 95 || strings.Trim(n, "0123456789ABCDEF:") != "" {
+				return nil, fmt.Errorf("config: %s.metadata_fingerprint %q is not a SHA-256 fingerprint (64 hex digits)", sec, f)
+			}
+			idp.MetadataFingerprint = f
+		}
+		out = append(out, idp)
+	}
+	return out, nil
 }
