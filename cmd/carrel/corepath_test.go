@@ -90,6 +90,18 @@ func (s *testServer) createItem(t *testing.T, token, title string) int64 {
 	return created.EntityID
 }
 
+// publishItem creates a complete draft, lets before (if not nil) change
+// it, publishes it and returns its id.
+func (s *testServer) publishItem(t *testing.T, token, title string, before func(id int64)) int64 {
+	t.Helper()
+	id := s.createItem(t, token, title)
+	if before != nil {
+		before(id)
+	}
+	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", id), token, nil).want(t, 201)
+	return id
+}
+
 func randomBytes(n int, seed uint64) []byte {
 	b := make([]byte, n)
 	r := rand.NewChaCha8([32]byte{byte(seed)})
