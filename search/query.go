@@ -47,6 +47,9 @@ type Query struct {
 	DOI             string
 	Handle          string
 	ResourceDOI     string
+	// ItemIDs, when not nil, keeps only these items (a project's, for
+	// project_id); an empty, non-nil list matches nothing.
+	ItemIDs []int64
 
 	// Sort is one of the Sort* constants; "" means relevance when Text has
 	// terms and published date otherwise. Ties are broken by published date,
@@ -210,6 +213,13 @@ func (q *Query) filters() []query.Query {
 	}
 	if q.ResourceDOI != "" {
 		fs = append(fs, termQuery(fResourceDOI, normalizeDOI(q.ResourceDOI)))
+	}
+	if q.ItemIDs != nil {
+		ids := make([]string, len(q.ItemIDs))
+		for i, id := range q.ItemIDs {
+			ids[i] = docID(id)
+		}
+		fs = append(fs, bleve.NewDocIDQuery(ids))
 	}
 	return fs
 }

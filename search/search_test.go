@@ -129,6 +129,9 @@ func TestSearch_Filters(t *testing.T) {
 		{"resource doi", Query{ResourceDOI: "10.1000/JOURNAL.42"}, []int64{4}},
 		{"text and filter", Query{Text: "glacier", GroupID: 10, ItemType: 3}, []int64{1, 2, 5}},
 		{"no match", Query{Text: "glacier", GroupID: 20}, nil},
+		{"item ids", Query{ItemIDs: []int64{2, 4, 99}}, []int64{2, 4}},
+		{"item ids and filter", Query{ItemIDs: []int64{1, 3}, GroupID: 20}, []int64{3}},
+		{"no item ids", Query{ItemIDs: []int64{}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -67,6 +67,45 @@ func paging(r *http.Request) (offset, limit int, err error) {
 	return (page - 1) * size, size, nil
 }
 
+// bodyPaging is the paging of a search request's JSON body: Figshare's two
+// styles, as paging reads them from a query string.
+type bodyPaging struct {
+	Page     *int `json:"page"`
+	PageSize *int `json:"page_size"`
+	Limit    *int `json:"limit"`
+	Offset   *int `json:"offset"`
+}
+
+// window returns the offset and limit the body asks for; mixing the
+// styles, or going past Figshare's limits, is EUNPROCESSABLE.
+func (p bodyPaging) window() (offset, limit int, err error) {
+	hasPage, hasLimit := p.Page != nil || p.PageSize != nil, p.Limit != nil || p.Offset != nil
+	if hasPage && hasLimit {
+		return 0, 0, app.Errorf(app.EUNPROCESSABLE, "use either page/page_size or limit/offset, not both")
+	}
+	if hasLimit {
+		offset, limit = deref(p.Offset), deref(p.Limit)
+		if limit == 0 {
+			limit = defPageSize
+		}
+		if limit < 1 || limit > maxPageSize || offset < 0 {
+			return 0, 0, app.Errorf(app.EUNPROCESSABLE, "limit must be 1 to %d and offset not negative", maxPageSize)
+		}
+		return offset, limit, nil
+	}
+	page, size := deref(p.Page), deref(p.PageSize)
+	if page == 0 {
+		page = 1
+	}
+	if size == 0 {
+		size = defPageSize
+	}
+	if page < 1 || page > maxPage || size < 1 || size > maxPageSize {
+		return 0, 0, app.Errorf(app.EUNPROCESSABLE, "page must be 1 to %d and page_size 1 to %d", maxPage, maxPageSize)
+	}
+	return (page - 1) * size, size, nil
+}
+
 // queryDate reads a date filter (YYYY-MM-DD or RFC 3339).
 func queryDate(r *http.Request, name string) (time.Time, error) {
 	return parseDate(name, r.URL.Query().Get(name))

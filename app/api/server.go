@@ -69,6 +69,7 @@ type Catalog interface {
 	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	CollectionCatalog
 	ProjectCatalog
+	PeopleCatalog
 	InstitutionCatalog
 	app.ReviewStore
 }
@@ -193,6 +194,7 @@ func (s *Server) routes() {
 	s.handle("POST /v2/account/articles/{id}/reserve_doi", s.authed(s.handleReserveDOI))
 	s.handle("POST /v2/account/articles/{id}/reserve_handle", s.authed(s.handleReserveHandle))
 	s.handle("POST /v2/account/articles/{id}/unpublish", s.authed(s.handleUnpublish))
+	s.handle("POST /v2/account/articles/{id}/resource", s.authed(s.handleArticleResource))
 	s.handle("GET /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsList))
 	s.handle("POST /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))
 	s.handle("PUT /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))
@@ -211,6 +213,7 @@ func (s *Server) routes() {
 	s.institutionRoutes()
 	s.collectionRoutes()
 	s.projectRoutes()
+	s.peopleRoutes()
 
 	s.handle("POST /v2/institution/hrfeed/upload", s.authed(s.handleHRFeedUpload))
 	s.handle("GET /v2/account/institution/reviews", s.authed(s.handleReviews))

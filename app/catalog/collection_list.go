@@ -20,10 +20,14 @@ func textMatch(col string) string {
 // likeWords adds one LIKE condition per word of text against expr.
 func likeWords(expr, text string, where *[]string, args *[]any) {
 	for _, w := range strings.Fields(text) {
-		w = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w)
 		*where = append(*where, expr+` LIKE ? ESCAPE '\'`)
-		*args = append(*args, "%"+w+"%")
+		*args = append(*args, "%"+likeEscape(w)+"%")
 	}
+}
+
+// likeEscape quotes LIKE's wildcards in s for a pattern with ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 var collectionOrders = map[string]string{"created_date": "c.created_at", "published_date": "c.pub_at", "modified_date": "c.modified_at"}
