@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -43,6 +44,11 @@ type Index struct {
 	mu     sync.RWMutex
 	cur    *generation
 	closed bool
+
+	// changes counts the changes made to the live index (applied batches
+	// and swapped generations); cache holds public answers keyed by it.
+	changes atomic.Uint64
+	cache   resultCache
 }
 
 // generation is one complete Bleve index; a rebuild makes a new one.
@@ -309,6 +315,7 @@ func (ix *Index) Apply(ctx context.Context, seq int64, put []Document, del []int
 	if err := applyBatch(g.idx, seq, put, del); err != nil {
 		return err
 	}
+	ix.changes.Add(1)
 	if ix.pending != nil && seq > ix.pending.seq {
 		ix.pending.changes = append(ix.pending.changes, change{seq: seq,
 			put: append([]Document(nil), put...), del: append([]int64(nil), del...)})

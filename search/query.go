@@ -47,6 +47,12 @@ type Query struct {
 	DOI             string
 	Handle          string
 	ResourceDOI     string
+	ORCID           string  // items with an author of this ORCID iD
+	Groups          []int64 // items in any of these groups (at most MaxGroupFilters), e.g. a group's subtree
+	// Terms keeps items that carry every term listed, by facet name
+	// (Facet* constants): the values a facet count reports, e.g. a
+	// category id or an author's full name.
+	Terms map[string][]string
 	// ItemIDs, when not nil, keeps only these items (a project's, for
 	// project_id); an empty, non-nil list matches nothing.
 	ItemIDs []int64
@@ -116,6 +122,40 @@ func FacetNames() []string {
 		FacetExtension}
 }
 
+// Bounds of Query.Terms.
+const (
+	MaxTermFilters  = 20
+	MaxGroupFilters = 1000
+	maxTermLength   = 300
+)
+
+// validTerms checks the facet-term filters of a query.
+func validTerms(terms map[string][]string) error {
+	n := 0
+	for name, vals := range terms {
+		if _, ok := facetFields()[name]; !ok {
+			return app.Errorf(app.EINVALID, "unknown filter %q; filters are %s", name, strings.Join(FacetNames(), ", "))
+		}
+		for _, v := range vals {
+			if v == "" || len(v) > maxTermLength {
+				return app.Errorf(app.EINVALID, "a %s filter must have 1 to %d characters", name, maxTermLength)
+			}
+		}
+		if n += len(vals); n > MaxTermFilters {
+			return app.Errorf(app.EINVALID, "at most %d filters at once", MaxTermFilters)
+		}
+	}
+	return nil
+}
+
+// facetTerm normalises a filter value the way the facet's field is indexed.
+func facetTerm(facet, v string) string {
+	if facet == FacetExtension {
+		return normalizeExtension(v)
+	}
+	return v
+}
+
 // sortFields maps each sort order to the index field it sorts on.
 func sortFields() map[string]string {
 	return map[string]string{
@@ -146,6 +186,12 @@ func (q *Query) validate() error {
 		if _, ok := facetFields()[name]; !ok {
 			return app.Errorf(app.EINVALID, "unknown facet %q; facets are %s", name, strings.Join(FacetNames(), ", "))
 		}
+	}
+	if err := validTerms(q.Terms); err != nil {
+		return err
+	}
+	if len(q.Groups) > MaxGroupFilters {
+		return app.Errorf(app.EINVALID, "at most %d groups at once", MaxGroupFilters)
 	}
 	if _, ok := sortFields()[q.Sort]; !ok && q.Sort != "" && q.Sort != SortRelevance {
 		return app.Errorf(app.EINVALID, "unknown sort order %q", q.Sort)
@@ -213,6 +259,21 @@ func (q *Query) filters() []query.Query {
 	}
 	if q.ResourceDOI != "" {
 		fs = append(fs, termQuery(fResourceDOI, normalizeDOI(q.ResourceDOI)))
+	}
+	if q.ORCID != "" {
+		fs = append(fs, termQuery(fORCID, normalizeORCID(q.ORCID)))
+	}
+	if len(q.Groups) > 0 {
+		any := make([]query.Query, 0, len(q.Groups))
+		for _, id := range q.Groups {
+			any = append(any, termQuery(fGroup, strconv.FormatInt(id, 10)))
+		}
+		fs = append(fs, bleve.NewDisjunctionQuery(any...))
+	}
+	for _, name := range FacetNames() {
+		for _, v := range q.Terms[name] {
+			fs = append(fs, termQuery(facetFields()[name], facetTerm(name, v)))
+		}
 	}
 	if q.ItemIDs != nil {
 		ids := make([]string, len(q.ItemIDs))

@@ -184,6 +184,7 @@ func (ix *Index) swap(g *generation, seq int64) error {
 	ix.mu.Lock() // waits for searches still using the old generation
 	old := ix.cur
 	ix.cur = g
+	ix.changes.Add(1)
 	ix.mu.Unlock()
 
 	// The new generation is live; failing to drop the old one only leaves

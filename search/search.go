@@ -57,6 +57,22 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, contextError(err)
+	}
+	version := ix.changes.Load()
+	whole, facetKey, cacheable := cacheKeys(q)
+	if cacheable {
+		if r := ix.cache.result(version, whole); r != nil {
+			return r, nil
+		}
+	}
+	var counted map[string][]FacetCount
+	if cacheable && q.Facets {
+		if counted = ix.cache.facetCounts(version, facetKey); counted != nil {
+			q.Facets = false // counted already: fetch only the page
+		}
+	}
 	req := ix.request(q, e)
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -78,7 +94,14 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		return nil, app.Internal(err, "search failed")
 	}
-	return result(res, q), nil
+	r := result(res, q)
+	if counted != nil {
+		r.Facets = counted
+	}
+	if cacheable {
+		ix.cache.store(version, whole, facetKey, r)
+	}
+	return r, nil
 }
 
 // contextError reports a search stopped by its context.

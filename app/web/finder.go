@@ -25,16 +25,29 @@ type SearchQuery struct {
 	Viewer app.Actor
 	Offset int
 	Limit  int
+	Sort   string // a search.Sort* order; "" = relevance, or newest without text
+	Desc   bool
+	// Terms and ORCID filter as search.Query's do; Groups keeps items of
+	// any of these groups.
+	Terms  map[string][]string
+	ORCID  string
+	Groups []int64
+	Facets bool // count the facets over every match
 }
 
 // SearchResult is one page of search results.
 type SearchResult struct {
-	Total int
-	Items []app.ListedItem
+	Total  int
+	Items  []app.ListedItem
+	Facets map[string][]search.FacetCount
+	// Snippets has, by item id, a fragment of the description (or title)
+	// with the searched words in <mark> elements, the rest escaped.
+	Snippets map[int64]string
 }
 
 // CatalogFinder searches by scanning the newest public items of the catalog
-// for the words of the query; it stands in until a search index is wired.
+// for the words of the query; it stands in where no search index is wired
+// (the web package's own tests), so it counts no facets and takes no filters.
 type CatalogFinder struct {
 	Catalog Catalog
 	// Scan bounds how many recent items are examined; 0 means 5000.
@@ -47,6 +60,9 @@ func (f CatalogFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, 
 	scan := f.Scan
 	if scan == 0 {
 		scan = 5000
+	}
+	if len(q.Terms) > 0 || q.ORCID != "" || len(q.Groups) > 0 {
+		return nil, app.Errorf(app.EUNPROCESSABLE, "filters need the search index")
 	}
 	words := strings.Fields(strings.ToLower(q.Text))
 	res := &SearchResult{}
@@ -101,12 +117,19 @@ type IndexFinder struct {
 
 // Find runs the query in the public scope of the index.
 func (f IndexFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, error) {
-	res, err := f.Index.Search(ctx, search.Query{Text: q.Text, Viewer: q.Viewer, Scope: search.ScopePublic, Offset: q.Offset, Limit: q.Limit})
+	res, err := f.Index.Search(ctx, search.Query{Text: q.Text, Viewer: q.Viewer, Scope: search.ScopePublic,
+		Offset: q.Offset, Limit: q.Limit, Sort: q.Sort, Desc: q.Desc, Terms: q.Terms, ORCID: q.ORCID, Groups: q.Groups,
+		Facets: q.Facets, Highlight: strings.TrimSpace(q.Text) != ""})
 	if err != nil {
 		return nil, err
 	}
-	out := &SearchResult{Total: int(res.Total)}
+	out := &SearchResult{Total: int(res.Total), Facets: res.Facets, Snippets: map[int64]string{}}
 	for _, h := range res.Hits {
+		for _, field := range []string{"description", "title"} {
+			if frags := h.Snippets[field]; len(frags) > 0 && out.Snippets[h.ItemID] == "" {
+				out.Snippets[h.ItemID] = frags[0]
+			}
+		}
 		it, err := f.Catalog.Item(ctx, h.ItemID)
 		if app.ErrorCode(err) == app.ENOTFOUND {
 			continue // deleted since it was indexed

@@ -51,6 +51,7 @@ type itemPage struct {
 	ItemType    app.ItemType
 	License     app.License
 	Categories  []app.Category
+	Group       *groupLink // the group the item belongs to, if any
 	DOIURL      string
 	URL         string // absolute landing URL
 	Path        string // landing path, without a version
@@ -147,6 +148,13 @@ func (s *Server) fillItemPage(r *http.Request, p *itemPage, files []app.File) er
 	}
 	md := p.Meta
 	p.ItemType, p.License, p.Categories = v.typeByID[md.ItemType], v.licByID[md.License], v.cats(md.Categories)
+	if p.Item.GroupID != 0 {
+		if g, err := s.cat.Group(r.Context(), p.Item.GroupID); err == nil {
+			p.Group = &groupLink{g.Name, groupURL(*g)}
+		} else if app.ErrorCode(err) != app.ENOTFOUND {
+			return err
+		}
+	}
 	p.Description = s.description(md.Description)
 	if md.DOI != "" {
 		p.DOIURL = "https://doi.org/" + strings.TrimPrefix(md.DOI, "https://doi.org/")

@@ -2,8 +2,8 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +22,7 @@ type card struct {
 	Status   string
 	Version  int
 	Snippet  string
+	Marked   template.HTML // a snippet with the words searched for marked, instead of Snippet
 	Keywords []string
 }
 
@@ -74,63 +75,6 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "home", view{Page: p})
-}
-
-// searchPage is the data of the search page.
-type searchPage struct {
-	Query      string
-	Total      int
-	Results    []card
-	Error      string
-	From, To   int
-	Prev, Next string
-}
-
-// searchPageSize is the number of results per page.
-const searchPageSize = 20
-
-func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	if page < 1 || page > 500 {
-		page = 1
-	}
-	p := searchPage{Query: q}
-	res, err := s.finder.Find(ctx, SearchQuery{Text: q, Viewer: actor(ctx), Offset: (page - 1) * searchPageSize, Limit: searchPageSize})
-	status := http.StatusOK
-	switch code := app.ErrorCode(err); code {
-	case "":
-		v, err := s.vocab(ctx)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		p.Total = res.Total
-		for _, li := range res.Items {
-			if li.Version != nil {
-				p.Results = append(p.Results, cardOf(v, li))
-			}
-		}
-		p.From, p.To = (page-1)*searchPageSize+1, (page-1)*searchPageSize+len(p.Results)
-		link := "/search?q=" + urlQueryEscape(q) + "&page="
-		if page > 1 {
-			p.Prev = link + strconv.Itoa(page-1)
-		}
-		if p.To < p.Total {
-			p.Next = link + strconv.Itoa(page+1)
-		}
-	case app.EINVALID, app.EUNPROCESSABLE:
-		p.Error, status = app.ErrorMessage(err), statusOf[code]
-	default:
-		s.fail(w, r, err)
-		return
-	}
-	title := "Search"
-	if q != "" {
-		title = "Search: " + q
-	}
-	s.render(w, r, status, "search", view{Title: title, Page: p})
 }
 
 // countsCache keeps the home page's counts for a minute: counting every

@@ -50,17 +50,18 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{
-		"static":   s.static.url,
-		"bytes":    humanBytes,
-		"date":     func(t time.Time) string { return t.UTC().Format("2 January 2006") },
-		"isoDate":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-		"orcidURL": func(id string) string { return "https://orcid.org/" + app.NormalizeORCID(id) },
-		"join":     strings.Join,
-		"list":     func(s ...string) []string { return s },
-		"add":      func(a, b int) int { return a + b },
-		"query":    url.QueryEscape,
-		"fieldOf":  fieldOf,
-		"seq":      func(n int) []int { return make([]int, n) },
+		"static":    s.static.url,
+		"bytes":     humanBytes,
+		"date":      func(t time.Time) string { return t.UTC().Format("2 January 2006") },
+		"isoDate":   func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"orcidURL":  func(id string) string { return "https://orcid.org/" + app.NormalizeORCID(id) },
+		"join":      strings.Join,
+		"authorURL": authorURL,
+		"list":      func(s ...string) []string { return s },
+		"add":       func(a, b int) int { return a + b },
+		"query":     url.QueryEscape,
+		"fieldOf":   fieldOf,
+		"seq":       func(n int) []int { return make([]int, n) },
 		"percent": func(a, b int64) string {
 			if b <= 0 {
 				return "—"

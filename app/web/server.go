@@ -39,6 +39,8 @@ type Catalog interface {
 	Publish(ctx context.Context, id int64) (*app.Version, error)
 
 	Account(ctx context.Context, id int64) (*app.Account, error)
+	// AuthorByID returns a recorded author; ENOTFOUND if none.
+	AuthorByID(ctx context.Context, id int64) (*app.Author, error)
 	// Actor loads an account's roles into the actor the policy decides for.
 	Actor(ctx context.Context, a *app.Account) (app.Actor, error)
 	// PrivateLinkByToken returns an active private link; ENOTFOUND if it
@@ -179,6 +181,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /collections/{slug}/{id}", s.handleCollection)
 	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
 	m.HandleFunc("GET /projects/{slug}/{id}", s.handleProject)
+	m.HandleFunc("GET /authors/{slug}/{id}", s.handleAuthor)
+	m.HandleFunc("GET /groups/{slug}/{id}", s.handleGroup)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
 	m.HandleFunc("GET /static/{hash}/{name}", s.handleStatic)

@@ -8,12 +8,15 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"html"
 	"image"
 	"image/color"
 	"image/png"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -80,7 +83,8 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("Accessibility", func(t *testing.T) {
-		pages := []string{"/", "/search?q=estuary", landing, landing + "?cite=bibtex",
+		pages := []string{"/", "/search?q=estuary", "/search?q=estuary&keyword=soil&sort=title", landing, landing + "?cite=bibtex",
+			authorLinks(t, s, landing)[0], "/groups/x/1",
 			fmt.Sprintf("/preview/%d", csvID), "/account", "/account/articles/new",
 			fmt.Sprintf("/account/articles/%d", draft), "/no/such/page"}
 		script(t, "a11y.cjs", "CARREL_PAGES="+jsonString(t, pages))
@@ -122,7 +126,9 @@ func TestBrowser(t *testing.T) {
 		s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", created.EntityID), tok, nil).want(t, 201)
 		page := fmt.Sprintf("/articles/x/%d", created.EntityID)
 		pages := []string{"/", "/search?q=payload", "/search?q=" + strings.ReplaceAll(payloads[0], " ", "+"), page,
-			page + "/versions/1", "/account", fmt.Sprintf("/account/articles/%d", created.EntityID), fmt.Sprintf("/preview/%d", fid)}
+			page + "/versions/1", "/account", fmt.Sprintf("/account/articles/%d", created.EntityID), fmt.Sprintf("/preview/%d", fid),
+			"/search?" + url.Values{"q": {"payload"}, "keyword": {payloads[0]}, "author": {"A " + payloads[2]}}.Encode()}
+		pages = append(pages, authorLinks(t, s, page)...)
 		for _, f := range []string{"apa", "bibtex", "ris"} {
 			pages = append(pages, fmt.Sprintf("%s?cite=%s", page, f))
 		}
@@ -266,4 +272,18 @@ func must(s string, err error) string {
 		panic(err)
 	}
 	return s
+}
+
+// authorLinks are the author pages a landing page links to.
+func authorLinks(t *testing.T, s *testServer, landing string) []string {
+	t.Helper()
+	var out []string
+	body := s.do("GET", landing, "", nil).want(t, 200).Body
+	for _, m := range regexp.MustCompile(`href="(/authors/[^"]+)"`).FindAllSubmatch(body, -1) {
+		out = append(out, html.UnescapeString(string(m[1])))
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s links to no author page", landing)
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"carrel/app/api"
 	"carrel/app/auth"
 	"carrel/app/catalog"
+	"carrel/app/dump"
 	"carrel/app/hrfeed"
 	"carrel/app/jobs"
 	"carrel/app/metrics"
@@ -81,6 +82,7 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	for _, p := range []string{"/v2/", "/upload/", "/stats/", "/healthz", "/readyz"} {
 		root.Handle(p, apiHandler)
 	}
+	root.Handle("/dumps/"+dump.FileName, dump.Handler(cfg.metadataDumpPath()))
 	root.Handle("/v2/oai", harvest)
 	root.Handle("/oai", harvest)
 	root.Handle("/", webServer.Handler())

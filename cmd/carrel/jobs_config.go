@@ -22,6 +22,7 @@ func defaultJobs() map[string]JobConfig {
 		"preservation-export": {Schedule: "45 2 * * *", Enabled: true},
 		"embargo-lift":        {Schedule: "*/10 * * * *", Enabled: true},
 		"private-link-expiry": {Schedule: "30 3 * * *", Enabled: true},
+		"metadata-dump":       {Schedule: "0 4 * * *", Enabled: true},
 		"notify":              {Schedule: "@every 1m", Enabled: true},
 	}
 }

@@ -50,7 +50,7 @@ func commands() []command {
 		{"hrfeed", "import an HR feed of people: carrel hrfeed import FILE [--dry-run] [--force]", runHRFeed},
 		{"backup", "copy the catalog now: carrel backup [--to DIR] (safe while serving)", runBackup},
 		{"restore", "replace the catalog with a backup: carrel restore FILE (with carrel serve stopped)", runRestore},
-		{"export", "write a BagIt bag of a published version: carrel export bag ITEM[/VERSION] [--to DIR]", runExport},
+		{"export", "carrel export bag ITEM[/VERSION] [--to DIR] writes a BagIt bag of a published version; carrel export metadata [--out FILE] writes the bulk metadata dump", runExport},
 		{"reindex", "rebuild the search index from the catalog (online, through a running carrel serve, or offline)", runReindex},
 		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},

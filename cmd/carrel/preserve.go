@@ -116,17 +116,28 @@ func fixityJob(d jobDeps) app.JobFunc {
 }
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("export", "export bag ITEM[/VERSION] [--to DIR] [--tar] [--config FILE] [--data DIR]\n\n"+
-		"Writes a BagIt bag of a published version (the latest if VERSION is not given),\n"+
-		"the same bag the preservation-export job writes, into DIR.")
-	to := fs.String("to", ".", "write the bag into `DIR`")
-	tar := fs.Bool("tar", false, "write one .tar file instead of a directory")
+	fs := e.flags("export", "export bag ITEM[/VERSION] [--to DIR] [--tar] | export metadata [--out FILE] [--config FILE] [--data DIR]\n\n"+
+		"bag       writes a BagIt bag of a published version (the latest if VERSION is\n"+
+		"          not given), the same bag the preservation-export job writes, into DIR.\n"+
+		"metadata  writes the bulk metadata dump now (gzipped JSON Lines of every public\n"+
+		"          record), the one the metadata-dump job writes and /dumps/metadata.jsonl.gz\n"+
+		"          serves; to FILE instead with --out (\"-\": standard output).")
+	to := fs.String("to", ".", "bag: write the bag into `DIR`")
+	tar := fs.Bool("tar", false, "bag: write one .tar file instead of a directory")
+	out := fs.String("out", "", "metadata: write the dump to `FILE` (default: the served dump in the data directory)")
 	pos, err := parseMixed(fs, args)
 	if err != nil {
 		return err
 	}
+	if len(pos) == 1 && pos[0] == "metadata" {
+		cfg, err := e.config()
+		if err != nil {
+			return err
+		}
+		return exportMetadata(ctx, e, cfg, *out)
+	}
 	if len(pos) != 2 || pos[0] != "bag" {
-		return fmt.Errorf("usage: carrel export bag ITEM[/VERSION]")
+		return fmt.Errorf("usage: carrel export bag ITEM[/VERSION] | carrel export metadata [--out FILE]")
 	}
 	what := pos[1]
 	idText, verText, hasVer := strings.Cut(what, "/")

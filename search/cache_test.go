@@ -1,0 +1,89 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"carrel/app"
+)
+
+// TestSearch_CacheFollowsChanges checks that a cached public answer is never
+// served after the index changed: not the hits, not the total, not the
+// facet counts, whether the change is an applied batch or a rebuild.
+func TestSearch_CacheFollowsChanges(t *testing.T) {
+	ix := fixtureIndex(t)
+	q := Query{Text: "glacier", Facets: true, FacetNames: []string{FacetGroup}}
+	first := mustSearch(t, ix, q)
+	if again := mustSearch(t, ix, q); !slices.Equal(ids(again), ids(first)) || again.Total != first.Total {
+		t.Fatalf("repeat gave %v (total %d), first %v (total %d)", ids(again), again.Total, ids(first), first.Total)
+	}
+	// Another page of the same query reuses the facet counts; they must
+	// still be those of every match.
+	page := q
+	page.Offset, page.Limit = 1, 1
+	if got := mustSearch(t, ix, page); got.Facets[FacetGroup][0] != first.Facets[FacetGroup][0] || len(got.Hits) != 1 {
+		t.Fatalf("second page: facets %v hits %v; first page facets %v", got.Facets, ids(got), first.Facets)
+	}
+
+	// Item 7, a draft about glaciers in group 10, is published.
+	d := fixture()[6]
+	d.Public, d.Published = true, day("2024-06-01")
+	mustApply(t, ix, 2, []Document{d})
+	after := mustSearch(t, ix, q)
+	if !slices.Contains(ids(after), 7) || after.Total != first.Total+1 {
+		t.Fatalf("after publishing item 7: hits %v total %d; before: total %d", ids(after), after.Total, first.Total)
+	}
+	if got, was := countOf(after, FacetGroup, "10"), countOf(first, FacetGroup, "10"); got != was+1 {
+		t.Fatalf("group 10 counted %d after publishing, %d before", got, was)
+	}
+
+	// A rebuild to a corpus without item 1 swaps in a new generation.
+	var docs []Document
+	for _, d := range fixture() {
+		if d.ItemID != 1 {
+			docs = append(docs, d)
+		}
+	}
+	feed := func(yield func(Document) error) error {
+		for _, d := range docs {
+			if err := yield(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := ix.Rebuild(context.Background(), 3, feed, nil); err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if got := mustSearch(t, ix, q); slices.Contains(ids(got), 1) || slices.Contains(ids(got), 7) {
+		t.Fatalf("after the rebuild: hits %v, want neither 1 nor 7", ids(got))
+	}
+}
+
+// TestSearch_CacheKeepsScopesApart checks that only public answers are
+// shared: an owner's search of their own items is never answered from, nor
+// stored into, what the public gets.
+func TestSearch_CacheKeepsScopesApart(t *testing.T) {
+	ix := fixtureIndex(t)
+	public := mustSearch(t, ix, Query{Text: "secret"})
+	if len(public.Hits) != 0 {
+		t.Fatalf("public search for hidden items found %v", ids(public))
+	}
+	own := mustSearch(t, ix, Query{Text: "secret", Scope: ScopeOwn, Viewer: app.Actor{AccountID: 7}})
+	if len(own.Hits) != 3 {
+		t.Fatalf("owner found %v, want their 3 hidden items", ids(own))
+	}
+	if again := mustSearch(t, ix, Query{Text: "secret"}); len(again.Hits) != 0 {
+		t.Fatalf("public search after the owner's found %v", ids(again))
+	}
+}
+
+func countOf(r *Result, facet, term string) int {
+	for _, c := range r.Facets[facet] {
+		if c.Term == term {
+			return c.Count
+		}
+	}
+	return 0
+}
