@@ -8,9 +8,6 @@ package api
 var coverageReasons = map[string]string{
 	"account_article_report":          "planned: asynchronous account reports; until then an administrator exports the catalog with the admin pages.",
 	"account_article_report_generate": "planned: asynchronous account reports.",
-	"article_version_update":          "planned: supplementary fields of a published version.",
-	"article_version_partial_update":  "planned: supplementary fields of a published version.",
-	"article_version_update_thumb":    "planned: choosing a version's thumbnail among its files.",
 	"account_group_custom_fields":     "planned: per-group custom metadata fields.",
 	"custom_fields_list":              "planned: per-group custom metadata fields.",
 	"custom_fields_upload":            "planned: per-group custom metadata fields.",

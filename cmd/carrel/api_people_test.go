@@ -204,3 +204,86 @@ func TestAPIResourceAndIdentifiers(t *testing.T) {
 		s.do("POST", "/v2/account/articles/search", owner, map[string]any{"project_id": "x"}).want(t, 422)
 	})
 }
+
+// TestAPIVersionAmendments changes a published version's supplementary
+// fields and thumbnail without a new version, and checks who sees them.
+func TestAPIVersionAmendments(t *testing.T) {
+	s := startServer(t)
+	owner := s.account("owner@example.edu", false)
+	other := s.account("other@example.edu", false)
+	item := s.createItem(t, owner, "Figure of the ridge")
+	png := s.upload(t, owner, item, "ridge.png", pngBytes, nil)
+	csv := s.upload(t, owner, item, "ridge.csv", []byte("a\n1\n"), nil)
+	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", item), owner, nil).want(t, 201)
+	ver := fmt.Sprintf("/v2/account/articles/%d/versions/1", item)
+
+	type record struct {
+		Thumb         string `json:"thumb"`
+		Supplementary []struct{ Name, Value string } `json:"supplementary_fields"`
+	}
+	public := func() record {
+		t.Helper()
+		var r record
+		s.do("GET", fmt.Sprintf("/v2/articles/%d/versions/1", item), "", nil).want(t, 200).JSON(t, &r)
+		return r
+	}
+
+	s.do("PUT", ver+"/update_thumb", owner, map[string]any{"file_id": png}).want(t, 205)
+	if r := public(); r.Thumb != fmt.Sprintf("%s/preview/%d/raw", s.URL, png) {
+		t.Fatalf("thumb %q", r.Thumb)
+	}
+	var list []record
+	s.do("GET", "/v2/articles", "", nil).want(t, 200).JSON(t, &list)
+	if len(list) != 1 || list[0].Thumb == "" {
+		t.Fatalf("listing does not name the thumbnail: %+v", list)
+	}
+	s.do("GET", fmt.Sprintf("/preview/%d/raw", png), "", nil).want(t, 200)
+
+	s.do("PATCH", ver, owner, map[string]any{"supplementary_fields": []map[string]any{{"name": "probe", "value": "TDR"}}}).want(t, 205)
+	s.do("PATCH", ver, owner, map[string]any{}).want(t, 205) // PATCH without the list keeps it
+	if r := public(); len(r.Supplementary) != 1 || r.Supplementary[0].Name != "probe" || r.Thumb == "" {
+		t.Fatalf("after PATCH: %+v", r)
+	}
+	var versions []struct{ Version int }
+	s.do("GET", fmt.Sprintf("/v2/articles/%d/versions", item), "", nil).want(t, 200).JSON(t, &versions)
+	if len(versions) != 1 {
+		t.Fatalf("amending made a new version: %+v", versions)
+	}
+	s.do("PUT", ver, owner, map[string]any{}).want(t, 205) // PUT replaces: no list clears it
+	if r := public(); len(r.Supplementary) != 0 || r.Thumb == "" {
+		t.Fatalf("after PUT: %+v", r)
+	}
+
+	t.Run("BadInput", func(t *testing.T) {
+		s.do("PUT", ver+"/update_thumb", owner, map[string]any{"file_id": csv}).want(t, 422)
+		s.do("PUT", ver+"/update_thumb", owner, map[string]any{}).want(t, 422)
+		s.do("PUT", ver+"/update_thumb", owner, map[string]any{"file_id": "x"}).want(t, 422)
+		s.do("PUT", ver+"/update_thumb", other, map[string]any{"file_id": png}).want(t, 404)
+		s.do("PATCH", ver, other, map[string]any{}).want(t, 404)
+		s.do("PATCH", fmt.Sprintf("/v2/account/articles/%d/versions/0", item), owner, map[string]any{}).want(t, 404)
+		many := make([]map[string]any, 51)
+		for i := range many {
+			many[i] = map[string]any{"name": fmt.Sprint("f", i), "value": "v"}
+		}
+		s.do("PUT", ver, owner, map[string]any{"supplementary_fields": many}).want(t, 422)
+		s.do("PUT", ver, owner, map[string]any{"supplementary_fields": []map[string]any{{"name": "a", "value": "b", "extra": "c"}}}).want(t, 422)
+	})
+
+	t.Run("FilesEmbargoHidesTheThumbnail", func(t *testing.T) {
+		s.do("PUT", fmt.Sprintf("/v2/account/articles/%d/embargo", item), owner, map[string]any{"is_embargoed": true,
+			"embargo_type": "file", "embargo_date": "0", "embargo_reason": "Pending patent"}).want(t, 205)
+		if r := public(); r.Thumb != "" {
+			t.Fatalf("an embargoed file is named as thumbnail: %q", r.Thumb)
+		}
+		s.do("DELETE", fmt.Sprintf("/v2/account/articles/%d/embargo", item), owner, nil).want(t, 204)
+	})
+
+	t.Run("WithdrawnIsFinal", func(t *testing.T) {
+		admin := s.account("admin@example.edu", true)
+		s.do("POST", fmt.Sprintf("/v2/account/articles/%d/unpublish", item), admin, map[string]any{"reason": "Duplicate"}).want(t, 204)
+		s.do("PATCH", ver, owner, map[string]any{"supplementary_fields": []map[string]any{}}).want(t, 409)
+		if r := public(); r.Thumb != "" {
+			t.Fatalf("a tombstone names a thumbnail: %q", r.Thumb)
+		}
+	})
+}

@@ -1,5 +1,20 @@
 package main
 
+import "fmt"
+
+// newPublishedWithImage publishes an item whose one file is a PNG image.
+func (f *contractFixture) newPublishedWithImage() (item, file int64) {
+	f.s.t = f.t
+	item = f.s.createItem(f.t, f.owner, "Contract figure")
+	file = f.s.upload(f.t, f.owner, item, "figure.png", pngBytes, nil)
+	f.s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", item), f.owner, nil).want(f.t, 201)
+	return item, file
+}
+
+// pngBytes is a 1x1 PNG image.
+var pngBytes = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+	"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
 // peopleContractCases are the contract cases of the profile, author,
 // funding, account vocabulary, resource and collection identifier
 // operations.
@@ -65,6 +80,54 @@ func peopleContractCases() map[string][]contractCase {
 			}},
 			{"ErrOthersItemIsNotFound", 404, func(f *contractFixture) contractRequest {
 				return contractRequest{token: f.other, params: p("article_id", f.draft), body: map[string]any{"title": "x"}}
+			}},
+		},
+		"article_version_update": {
+			{"OK", 205, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.owner, params: p("article_id", f.newPublished(), "version_id", 1),
+					body: map[string]any{"supplementary_fields": []map[string]any{{"name": "instrument", "value": "TDR probe"}}}}
+			}},
+			{"ErrBadField", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.owner, params: p("article_id", f.public, "version_id", 1),
+					body: map[string]any{"supplementary_fields": []map[string]any{{"name": "", "value": "x"}}}}
+			}},
+			{"ErrInternalMetadata", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.owner, params: p("article_id", f.public, "version_id", 1),
+					body: map[string]any{"internal_metadata": map[string]any{"a": 1}}}
+			}},
+			{"ErrNoSuchVersion", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.owner, params: p("article_id", f.public, "version_id", 9), body: map[string]any{}}
+			}},
+			{"ErrOthersItemIsNotFound", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.other, params: p("article_id", f.public, "version_id", 1), body: map[string]any{}}
+			}},
+		},
+		"article_version_partial_update": {
+			{"OK", 205, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.owner, params: p("article_id", f.newPublished(), "version_id", 1),
+					body: map[string]any{"supplementary_fields": []map[string]any{{"name": "site", "value": "North ridge"}}}}
+			}},
+			{"ErrNotText", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.owner, params: p("article_id", f.public, "version_id", 1),
+					body: map[string]any{"supplementary_fields": []map[string]any{{"name": "n", "value": 3}}}}
+			}},
+			{"ErrDraftHasNoVersion", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.owner, params: p("article_id", f.draft, "version_id", 1), body: map[string]any{}}
+			}},
+		},
+		"article_version_update_thumb": {
+			{"OK", 205, func(f *contractFixture) contractRequest {
+				item, file := f.newPublishedWithImage()
+				return contractRequest{token: f.owner, params: p("article_id", item, "version_id", 1), body: map[string]any{"file_id": file}}
+			}},
+			{"ErrNotAnImage", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.owner, params: p("article_id", f.public, "version_id", 1), body: map[string]any{"file_id": f.publicFile}}
+			}},
+			{"ErrOtherItemsFile", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.owner, params: p("article_id", f.public, "version_id", 1), body: map[string]any{"file_id": f.draftFile}}
+			}},
+			{"ErrOthersItemIsNotFound", 404, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.other, params: p("article_id", f.public, "version_id", 1), body: map[string]any{"file_id": f.publicFile}}
 			}},
 		},
 		"private_collection_reserve_doi": {
