@@ -6,13 +6,11 @@ package api
 // for an unserved operation without a reason here, and ignores the reason
 // of one that has since been implemented.
 var coverageReasons = map[string]string{
-	"account_article_report":          "planned: asynchronous account reports; until then an administrator exports the catalog with the admin pages.",
-	"account_article_report_generate": "planned: asynchronous account reports.",
-	"account_group_custom_fields":     "planned: per-group custom metadata fields.",
-	"custom_fields_list":              "planned: per-group custom metadata fields.",
-	"custom_fields_upload":            "planned: per-group custom metadata fields.",
-	"update_user_profile_picture":     "left out: Carrel keeps no profile pictures; people are identified by name and ORCID.",
-	"institution_articles":            "left out: Figshare's cross-institution lookup by institution string id and custom field value; a Carrel hosts one institution, whose items GET /v2/articles and the search endpoints filter.",
+	"account_group_custom_fields": "planned: per-group custom metadata fields.",
+	"custom_fields_list":          "planned: per-group custom metadata fields.",
+	"custom_fields_upload":        "planned: per-group custom metadata fields.",
+	"update_user_profile_picture": "left out: Carrel keeps no profile pictures; people are identified by name and ORCID.",
+	"institution_articles":        "left out: Figshare's cross-institution lookup by institution string id and custom field value; a Carrel hosts one institution, whose items GET /v2/articles and the search endpoints filter.",
 }
 
 // coveragePrefixReasons give one reason to every unserved operation under a

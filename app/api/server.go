@@ -74,6 +74,7 @@ type Catalog interface {
 	CollectionCatalog
 	ProjectCatalog
 	PeopleCatalog
+	ReportCatalog
 	InstitutionCatalog
 	app.ReviewStore
 }
@@ -221,6 +222,7 @@ func (s *Server) routes() {
 	s.collectionRoutes()
 	s.projectRoutes()
 	s.peopleRoutes()
+	s.reportRoutes()
 
 	s.handle("POST /v2/institution/hrfeed/upload", s.authed(s.handleHRFeedUpload))
 	s.handle("GET /v2/account/institution/reviews", s.authed(s.handleReviews))

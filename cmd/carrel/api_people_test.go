@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -286,4 +287,55 @@ func TestAPIVersionAmendments(t *testing.T) {
 			t.Fatalf("a tombstone names a thumbnail: %q", r.Thumb)
 		}
 	})
+}
+
+// TestAPIAccountReport generates an account's item report, lists it, and
+// downloads its CSV; no one else may download it.
+func TestAPIAccountReport(t *testing.T) {
+	s := startServer(t)
+	owner := s.account("owner@example.edu", false)
+	other := s.account("other@example.edu", false)
+	s.createItem(t, owner, "=HYPERLINK(\"http://evil\") soil cores")
+	s.createItem(t, owner, "Second survey")
+	s.createItem(t, other, "Someone else's secret")
+
+	var list []struct{ ID int64 }
+	s.do("GET", "/v2/account/articles/export", owner, nil).want(t, 200).JSON(t, &list)
+	if len(list) != 0 {
+		t.Fatalf("reports before any was asked for: %+v", list)
+	}
+	var rep struct {
+		ID          int64  `json:"id"`
+		Status      string `json:"status"`
+		DownloadURL string `json:"download_url"`
+	}
+	s.do("POST", "/v2/account/articles/export", owner, nil).want(t, 200).JSON(t, &rep)
+	if rep.Status != "done" || rep.DownloadURL == "" {
+		t.Fatalf("report %+v", rep)
+	}
+	s.do("POST", "/v2/account/articles/export", owner, nil).want(t, 429)
+	s.do("GET", "/v2/account/articles/export", owner, nil).want(t, 200).JSON(t, &list)
+	if len(list) != 1 || list[0].ID != rep.ID {
+		t.Fatalf("listed reports %+v, want [%d]", list, rep.ID)
+	}
+	s.do("GET", "/v2/account/articles/export?group_id=77", owner, nil).want(t, 200).JSON(t, &list)
+	if len(list) != 0 {
+		t.Fatalf("group filter kept %+v", list)
+	}
+
+	res := s.do("GET", rep.DownloadURL, owner, nil).want(t, 200)
+	body := string(res.Body)
+	if ct := res.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Fatalf("content type %q", ct)
+	}
+	if !strings.Contains(body, "Second survey") || !strings.Contains(body, `"'=HYPERLINK(""http://evil"") soil cores"`) {
+		t.Fatalf("report lacks the owner's items or a formula was left live:\n%s", body)
+	}
+	if strings.Contains(body, "secret") || strings.Count(body, "\n") != 3 {
+		t.Fatalf("report rows:\n%s", body)
+	}
+	s.do("GET", rep.DownloadURL, other, nil).want(t, 404)
+	s.do("GET", rep.DownloadURL, "", nil).want(t, 401)
+	s.do("GET", "/v2/account/reports/999/download", owner, nil).want(t, 404)
+	s.do("POST", "/v2/account/articles/export?group_id=-1", other, nil).want(t, 422)
 }

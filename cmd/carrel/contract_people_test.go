@@ -130,6 +130,17 @@ func peopleContractCases() map[string][]contractCase {
 				return contractRequest{token: f.other, params: p("article_id", f.public, "version_id", 1), body: map[string]any{"file_id": f.publicFile}}
 			}},
 		},
+		"account_article_report": {
+			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
+			{"OK group", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner, query: "group_id=1"} }},
+			{"ErrBadGroup", 422, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner, query: "group_id=x"} }},
+			{"ErrAnonymous", 401, func(f *contractFixture) contractRequest { return contractRequest{} }},
+		},
+		"account_article_report_generate": {
+			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.other} }},
+			{"ErrOneADay", 429, func(f *contractFixture) contractRequest { return contractRequest{token: f.other} }},
+			{"ErrAnonymous", 401, func(f *contractFixture) contractRequest { return contractRequest{} }},
+		},
 		"private_collection_reserve_doi": {
 			{"OK", 200, func(f *contractFixture) contractRequest { return f.asOwner(own(f.newCollection(false), nil)) }},
 			{"ErrOthersIsNotFound", 404, func(f *contractFixture) contractRequest { return f.asOther(own(f.newCollection(false), nil)) }},
