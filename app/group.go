@@ -112,6 +112,9 @@ type RoleAssignment struct {
 	Role      Role
 	GroupID   int64
 	Created   time.Time
+	// Source is SourceHand or SourceDirectory: a directory grant is
+	// removed when the account's directory membership ends.
+	Source string
 }
 
 // Validate checks an assignment before it is stored.

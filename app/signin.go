@@ -33,7 +33,27 @@ type ExternalAccount struct {
 	Groups []string
 	// Admin is set when a mapped directory group confers administration.
 	Admin bool
+	// Grants are the roles the directory groups map to. At each sign-in
+	// they replace the roles the directory gave before; roles given by
+	// hand are never touched.
+	Grants []DirectoryGrant
+	// UnknownGroups is filled in when the account is stored: the Carrel
+	// groups named by Grants that do not exist, so were not granted.
+	UnknownGroups []string
 }
+
+// DirectoryGrant is a role that membership of a directory group confers:
+// on the Carrel group named Group, or institution-wide when Group is "".
+type DirectoryGrant struct {
+	Role  Role
+	Group string
+}
+
+// Where a role assignment came from.
+const (
+	SourceHand      = ""          // given by an administrator, the CLI or the API
+	SourceDirectory = "directory" // mapped from directory groups at sign-in
+)
 
 // Validate checks what an identity provider sent before an account is
 // created or updated from it.

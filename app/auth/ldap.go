@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +39,7 @@ type LDAPConfig struct {
 	GroupNameAttr      string
 	Groups             map[string]string // directory group (cn or DN) -> Carrel group
 	AdminGroups        []string          // directory groups (cn or DN) whose members are administrators
+	RoleMap            []RoleMapping     // directory group -> role on a Carrel group
 }
 
 // LDAP is a Directory backed by an LDAP server: it searches for the person
@@ -156,7 +156,7 @@ func (d *LDAP) Authenticate(ctx context.Context, username, password string) (*ap
 	if err != nil {
 		return nil, err
 	}
-	x.Groups, x.Admin = MapGroups(groups, d.cfg.Groups, d.cfg.AdminGroups)
+	mapDirectory(x, groups, groups, "", DirectoryMapping{Groups: d.cfg.Groups, AdminGroups: d.cfg.AdminGroups, Roles: d.cfg.RoleMap})
 	return x, nil
 }
 
@@ -212,38 +212,6 @@ func (d *LDAP) groups(conn *ldap.Conn, e *ldap.Entry) ([]string, error) {
 		out = append(out, g.DN)
 	}
 	return out, nil
-}
-
-// MapGroups maps directory or identity-provider group names (a DN, whose
-// first RDN value — the cn — is also tried, or a plain value such as an
-// affiliation) to Carrel group names, and reports whether any of them
-// confers administration. The result is sorted and has no duplicates.
-func MapGroups(groups []string, mapping map[string]string, admin []string) ([]string, bool) {
-	var out []string
-	isAdmin := false
-	for _, g := range groups {
-		for _, name := range groupNames(g) {
-			if c, ok := mapping[name]; ok && c != "" {
-				out = append(out, c)
-			}
-			if slices.ContainsFunc(admin, func(a string) bool { return strings.EqualFold(a, name) }) {
-				isAdmin = true
-			}
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out), isAdmin
-}
-
-// groupNames is a group as written, and its cn when it is a DN.
-func groupNames(g string) []string {
-	names := []string{g}
-	if dn, err := ldap.ParseDN(g); err == nil && len(dn.RDNs) > 0 && len(dn.RDNs[0].Attributes) > 0 && strings.Contains(g, "=") {
-		if cn := dn.RDNs[0].Attributes[0].Value; cn != g {
-			names = append(names, cn)
-		}
-	}
-	return names
 }
 
 func nonEmptyStrings(in []string) []string {

@@ -216,6 +216,9 @@ func (l *Login) check(ctx context.Context, name, password string) (*app.Account,
 		if err != nil {
 			return nil, "", err
 		}
+		if len(x.UnknownGroups) > 0 {
+			l.log.Warn("a directory role mapping names Carrel groups that do not exist; those roles were not given", "groups", x.UnknownGroups, "account", a.ID)
+		}
 		if created {
 			l.audit(ctx, &app.AuditEntry{Action: "account.create", ActorID: a.ID, Target: fmt.Sprintf("account:%d", a.ID), Detail: "from LDAP " + x.ExternalID})
 		}

@@ -40,6 +40,7 @@ type SAMLConfig struct {
 	Refresh     time.Duration     // how often IdP metadata is fetched again
 	Groups      map[string]string // affiliation or group value -> Carrel group
 	AdminGroups []string
+	RoleMap     []RoleMapping // affiliation, entitlement or group value -> role
 	HTTPClient  *http.Client
 }
 
@@ -47,6 +48,9 @@ type SAMLConfig struct {
 type SAMLStore interface {
 	// RememberAssertion returns ECONFLICT for an id already seen.
 	RememberAssertion(ctx context.Context, id string, expires time.Time) error
+	// EndSAMLSessions ends the sessions of a SAML subject (see
+	// catalog.EndSAMLSessions) and returns how many there were.
+	EndSAMLSessions(ctx context.Context, methods []string, nameID, sessionIndex string) (int64, error)
 	UpsertExternalAccount(ctx context.Context, x *app.ExternalAccount) (*app.Account, bool, error)
 	Audit(ctx context.Context, e *app.AuditEntry) error
 }
@@ -181,7 +185,7 @@ func (s *SAML) bareSP() *saml.ServiceProvider {
 	return &saml.ServiceProvider{EntityID: s.cfg.EntityID, Key: s.cfg.Key, Certificate: s.cfg.Cert,
 		MetadataURL: at("/saml/metadata"), AcsURL: at("/saml/acs"), SloURL: at("/saml/slo"),
 		IDPMetadata: &saml.EntityDescriptor{}, SignatureMethod: dsig.RSASHA256SignatureMethod,
-		AuthnNameIDFormat: saml.UnspecifiedNameIDFormat, LogoutBindings: []string{saml.HTTPRedirectBinding}}
+		AuthnNameIDFormat: saml.UnspecifiedNameIDFormat, LogoutBindings: []string{saml.HTTPRedirectBinding, saml.HTTPPostBinding}}
 }
 
 // Metadata is the service provider's metadata XML, for identity providers.
@@ -257,6 +261,9 @@ func (s *SAML) Finish(r *http.Request, idp string, requestIDs []string, address 
 	} else if err != nil {
 		return nil, app.Session{}, "", err
 	}
+	if len(x.UnknownGroups) > 0 {
+		s.log.Warn("a SAML role mapping names Carrel groups that do not exist; those roles were not given", "idp", idp, "groups", x.UnknownGroups, "account", acct.ID)
+	}
 	target := fmt.Sprintf("account:%d", acct.ID)
 	if created {
 		s.audit(ctx, &app.AuditEntry{Action: "account.create", ActorID: acct.ID, Target: target, Address: address, Detail: "from SAML " + x.ExternalID})
@@ -280,32 +287,62 @@ func (s *SAML) Finish(r *http.Request, idp string, requestIDs []string, address 
 	return acct, sess, next, nil
 }
 
-// LogoutURL returns where to send the browser to end its IdP session too,
-// or "" when the IdP offers no single logout.
+// LogoutURL returns where to send the browser to end its IdP session too
+// (a LogoutRequest for the session's subject and SessionIndex, signed for
+// the HTTP-Redirect binding), or "" when the IdP offers no single logout.
 func (s *SAML) LogoutURL(ctx context.Context, sess *app.Session) (string, error) {
 	idp := strings.TrimPrefix(sess.Method, "saml:")
 	sp, err := s.serviceProvider(ctx, idp)
 	if err != nil {
 		return "", err
 	}
-	if sp.GetSLOBindingLocation(saml.HTTPRedirectBinding) == "" || sess.NameID == "" {
+	loc := sloLocation(sp.IDPMetadata, saml.HTTPRedirectBinding, false)
+	if loc == "" || sess.NameID == "" {
 		return "", nil
 	}
-	u, err := sp.MakeRedirectLogoutRequest(sess.NameID, idp) // the answer names its IdP in RelayState
+	req, err := unsignedSP(sp).MakeLogoutRequest(loc, sess.NameID)
 	if err != nil {
 		return "", app.Internal(err, "make LogoutRequest")
 	}
-	return u.String(), nil
+	if sess.SessionIndex != "" {
+		req.SessionIndex = &saml.SessionIndex{Value: sess.SessionIndex}
+	}
+	// The answer names its IdP in RelayState.
+	return redirectSigned(sp, loc, "SAMLRequest", req.Element(), idp)
 }
 
-// FinishLogout checks an IdP's answer to a LogoutRequest.
+// FinishLogout checks an IdP's answer to a LogoutRequest: signed by the
+// IdP, for this service provider, recent, and a success.
 func (s *SAML) FinishLogout(r *http.Request, idp string) error {
 	sp, err := s.serviceProvider(r.Context(), idp)
 	if err != nil {
 		return err
 	}
-	if err := sp.ValidateLogoutResponseRequest(r); err != nil {
+	refused := func(err error) error {
+		s.log.Warn("SAML LogoutResponse refused", "idp", idp, "err", err)
 		return app.Errorf(app.EINVALID, "the identity provider's logout answer was not accepted")
+	}
+	msg, err := readSAMLMessage(r, "SAMLResponse")
+	if err != nil {
+		return refused(err)
+	}
+	el, err := msg.verify(idpSigningCerts(sp.IDPMetadata))
+	if err != nil {
+		return refused(err)
+	}
+	var resp saml.LogoutResponse
+	if err := unmarshalElement(el, &resp); err != nil {
+		return refused(err)
+	}
+	switch {
+	case resp.Destination != "" && resp.Destination != sp.SloURL.String():
+		return refused(fmt.Errorf("destination %q", resp.Destination))
+	case resp.Issuer == nil || resp.Issuer.Value != sp.IDPMetadata.EntityID:
+		return refused(errors.New("issuer is not the identity provider"))
+	case resp.IssueInstant.Add(saml.MaxIssueDelay + saml.MaxClockSkew).Before(time.Now()):
+		return refused(errors.New("too old"))
+	case resp.Status.StatusCode.Value != saml.StatusSuccess:
+		return refused(fmt.Errorf("status %s", resp.Status.StatusCode.Value))
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"math/big"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,8 +30,9 @@ var samlAttributes = map[string][]string{
 	"displayName": {"urn:oid:2.16.840.1.113730.3.1.241", "displayName"},
 	"givenName":   {"urn:oid:2.5.4.42", "givenName"},
 	"sn":          {"urn:oid:2.5.4.4", "sn", "surname"},
-	"affiliation": {"urn:oid:1.3.6.1.4.1.5923.1.1.1.1", "eduPersonAffiliation", "urn:oid:1.3.6.1.4.1.5923.1.1.1.9", "eduPersonScopedAffiliation", "isMemberOf", "memberOf"},
-	"orcid":       {"urn:oid:1.3.6.1.4.1.5923.1.1.1.16", "eduPersonOrcid"},
+	"affiliation": {"urn:oid:1.3.6.1.4.1.5923.1.1.1.1", "eduPersonAffiliation", "urn:oid:1.3.6.1.4.1.5923.1.1.1.9", "eduPersonScopedAffiliation",
+		"urn:oid:1.3.6.1.4.1.5923.1.1.1.7", "eduPersonEntitlement", "urn:oid:1.3.6.1.4.1.5923.1.5.1.1", "isMemberOf", "memberOf"},
+	"orcid": {"urn:oid:1.3.6.1.4.1.5923.1.1.1.16", "eduPersonOrcid"},
 }
 
 // values returns every value of the attribute key names, in order.
@@ -78,14 +80,14 @@ func (s *SAML) account(idp string, a *saml.Assertion) *app.ExternalAccount {
 		}
 	}
 	// A scoped affiliation ("staff@example.edu") also counts unscoped.
-	var groups []string
-	for _, v := range values(a, "affiliation") {
-		groups = append(groups, v)
+	exact := values(a, "affiliation")
+	loose := slices.Clone(exact)
+	for _, v := range exact {
 		if at := strings.IndexByte(v, '@'); at > 0 {
-			groups = append(groups, v[:at])
+			loose = append(loose, v[:at])
 		}
 	}
-	x.Groups, x.Admin = MapGroups(groups, s.cfg.Groups, s.cfg.AdminGroups)
+	mapDirectory(x, exact, loose, idp, DirectoryMapping{Groups: s.cfg.Groups, AdminGroups: s.cfg.AdminGroups, Roles: s.cfg.RoleMap})
 	return x
 }
 

@@ -142,7 +142,8 @@ func (db *DB) Groups(ctx context.Context) ([]app.Group, error) {
 	return out, translate(rows.Err())
 }
 
-// AssignRole gives an account a role (idempotently) and audits it. EINVALID
+// AssignRole gives an account a role by hand (idempotently) and audits it.
+// A role the directory gave is kept from then on. EINVALID
 // for an unknown role, group or account.
 func (db *DB) AssignRole(ctx context.Context, ra app.RoleAssignment, who app.AuditEntry) error {
 	if err := ra.Validate(); err != nil {
@@ -159,7 +160,10 @@ func (db *DB) AssignRole(ctx context.Context, ra app.RoleAssignment, who app.Aud
 		if n == 0 {
 			return app.Errorf(app.EINVALID, "account %d does not exist", ra.AccountID)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO role_assignments (account_id, role, group_id, created_at) VALUES (?, ?, ?, ?)`,
+		// A role the directory gave becomes a role given by hand, which
+		// the next directory sign-in will not take away.
+		res, err := tx.ExecContext(ctx, `INSERT INTO role_assignments (account_id, role, group_id, created_at, source) VALUES (?, ?, ?, ?, '')
+			ON CONFLICT (account_id, role, group_id) DO UPDATE SET source = '' WHERE source != ''`,
 			ra.AccountID, ra.Role, ra.GroupID, db.stamp())
 		if err != nil {
 			return err
@@ -188,16 +192,20 @@ func (db *DB) RevokeRole(ctx context.Context, ra app.RoleAssignment, who app.Aud
 }
 
 func roleDetail(ra app.RoleAssignment) string {
+	d := fmt.Sprintf("role=%s group=%d", ra.Role, ra.GroupID)
 	if ra.GroupID == 0 {
-		return fmt.Sprintf("role=%s institution-wide", ra.Role)
+		d = fmt.Sprintf("role=%s institution-wide", ra.Role)
 	}
-	return fmt.Sprintf("role=%s group=%d", ra.Role, ra.GroupID)
+	if ra.Source == app.SourceDirectory {
+		d += " from the directory"
+	}
+	return d
 }
 
 // RoleAssignments lists an account's roles, or every assignment when
 // accountID is 0.
 func (db *DB) RoleAssignments(ctx context.Context, accountID int64) ([]app.RoleAssignment, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT account_id, role, group_id, created_at FROM role_assignments
+	rows, err := db.read.QueryContext(ctx, `SELECT account_id, role, group_id, created_at, source FROM role_assignments
 		WHERE ? = 0 OR account_id = ? ORDER BY account_id, group_id, role`, accountID, accountID)
 	if err != nil {
 		return nil, translate(err)
@@ -207,7 +215,7 @@ func (db *DB) RoleAssignments(ctx context.Context, accountID int64) ([]app.RoleA
 	for rows.Next() {
 		var ra app.RoleAssignment
 		var created string
-		if err := rows.Scan(&ra.AccountID, &ra.Role, &ra.GroupID, &created); err != nil {
+		if err := rows.Scan(&ra.AccountID, &ra.Role, &ra.GroupID, &created, &ra.Source); err != nil {
 			return nil, translate(err)
 		}
 		ra.Created = parseTime(created)

@@ -53,18 +53,29 @@ func (db *DB) EndSession(ctx context.Context, idHash string) error {
 	})
 }
 
-// EndSessionsByNameID ends every session started from the SAML subject,
-// for single logout initiated by the identity provider, and returns how
-// many there were.
-func (db *DB) EndSessionsByNameID(ctx context.Context, method, nameID string) (int64, error) {
+// EndSAMLSessions ends the sessions started by any of the sign-in methods
+// (e.g. "saml:campus") for the SAML subject nameID, only the one with
+// sessionIndex when that is not "", for single logout initiated by the
+// identity provider; it returns how many there were.
+func (db *DB) EndSAMLSessions(ctx context.Context, methods []string, nameID, sessionIndex string) (int64, error) {
+	if nameID == "" || len(methods) == 0 {
+		return 0, nil
+	}
 	var n int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE method = ? AND name_id = ?`, method, nameID)
-		if err != nil {
-			return err
+		for _, m := range methods {
+			res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE method = ? AND name_id = ? AND (? = '' OR session_index = ?)`,
+				m, nameID, sessionIndex, sessionIndex)
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += k
 		}
-		n, err = res.RowsAffected()
-		return err
+		return nil
 	})
 	return n, err
 }
@@ -162,10 +173,11 @@ func (db *DB) RememberAssertion(ctx context.Context, id string, expires time.Tim
 }
 
 // UpsertExternalAccount creates the account an identity provider describes
-// on its first sign-in and updates its name, email, ORCID, administrator
-// flag, directory groups and group (the first of x.Groups that names a
-// Carrel group) on each later one. An account is matched by
-// external id, or else by email (so a local account can move to SSO).
+// on its first sign-in and updates its name, email, ORCID, directory
+// groups and group (the first of x.Groups that names a Carrel group) on
+// each later one, and brings the roles and administrator flag the
+// directory confers up to date (syncDirectoryRoles). An account is matched
+// by external id, or else by email (so a local account can move to SSO).
 // created reports a new account.
 func (db *DB) UpsertExternalAccount(ctx context.Context, x *app.ExternalAccount) (a *app.Account, created bool, err error) {
 	if err := x.Validate(); err != nil {
@@ -184,8 +196,8 @@ func (db *DB) UpsertExternalAccount(ctx context.Context, x *app.ExternalAccount)
 		}
 		switch {
 		case err == sql.ErrNoRows:
-			res, err := tx.ExecContext(ctx, `INSERT INTO accounts (email, first_name, last_name, orcid, is_admin, active, external_id, directory_groups, created_at)
-				VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`, x.Email, first, last, app.NormalizeORCID(x.ORCID), x.Admin, x.ExternalID, groups, db.stamp())
+			res, err := tx.ExecContext(ctx, `INSERT INTO accounts (email, first_name, last_name, orcid, active, external_id, directory_groups, created_at)
+				VALUES (?, ?, ?, ?, 1, ?, ?, ?)`, x.Email, first, last, app.NormalizeORCID(x.ORCID), x.ExternalID, groups, db.stamp())
 			if err != nil {
 				return err
 			}
@@ -195,8 +207,8 @@ func (db *DB) UpsertExternalAccount(ctx context.Context, x *app.ExternalAccount)
 			return err
 		default:
 			if _, err := tx.ExecContext(ctx, `UPDATE accounts SET email = ?, first_name = ?, last_name = ?,
-				orcid = CASE WHEN ? != '' THEN ? ELSE orcid END, is_admin = ?, external_id = ?, directory_groups = ? WHERE id = ?`,
-				x.Email, first, last, x.ORCID, app.NormalizeORCID(x.ORCID), x.Admin, x.ExternalID, groups, id); err != nil {
+				orcid = CASE WHEN ? != '' THEN ? ELSE orcid END, external_id = ?, directory_groups = ? WHERE id = ?`,
+				x.Email, first, last, x.ORCID, app.NormalizeORCID(x.ORCID), x.ExternalID, groups, id); err != nil {
 				return err
 			}
 		}
@@ -215,6 +227,9 @@ func (db *DB) UpsertExternalAccount(ctx context.Context, x *app.ExternalAccount)
 				return err
 			}
 			break
+		}
+		if err := db.syncDirectoryRoles(ctx, tx, id, x); err != nil {
+			return err
 		}
 		a, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id))
 		return err

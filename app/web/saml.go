@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"carrel/app"
@@ -29,6 +31,7 @@ func (s *Server) samlRoutes() {
 	m.HandleFunc("GET /saml/login/{idp}", s.withSAML(s.handleSAMLLogin))
 	m.HandleFunc("POST /saml/acs", s.withSAML(s.handleSAMLACS))
 	m.HandleFunc("GET /saml/slo", s.withSAML(s.handleSAMLLogout))
+	m.HandleFunc("POST /saml/slo", s.withSAML(s.handleSAMLLogout))
 }
 
 // withSAML answers 404 when single sign-on is not configured.
@@ -98,14 +101,55 @@ func (s *Server) handleSAMLACS(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// handleSAMLLogout receives the IdP's answer to a single logout request.
+// handleSAMLLogout is the single logout service. It receives an identity
+// provider's LogoutRequest (the person signed out elsewhere: end their
+// sessions here and answer), or its answer to Carrel's own LogoutRequest,
+// by HTTP-Redirect or HTTP-POST (a cross-site POST, exempt from
+// cross-origin protection: the signature protects it).
 func (s *Server) handleSAMLLogout(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if r.URL.Query().Has("SAMLRequest") || (r.Method == http.MethodPost && r.PostFormValue("SAMLRequest") != "") {
+		s.handleIdPLogout(w, r)
+		return
+	}
 	idp := r.URL.Query().Get("RelayState")
+	if r.Method == http.MethodPost {
+		idp = r.PostFormValue("RelayState")
+	}
 	if !slices.ContainsFunc(s.saml.IdPs(), func(i auth.SAMLIdP) bool { return i.Name == idp }) {
 		idp = s.saml.IdPs()[0].Name
 	}
 	if err := s.saml.FinishLogout(r, idp); err != nil {
 		s.log.Warn("SAML logout response refused", "req", requestID(r.Context()), "err", err)
+	} else {
+		s.audit(r, &app.AuditEntry{Action: "signout", Detail: "single logout: the identity provider confirmed (saml:" + idp + ")"})
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// samlPostPage is an HTTP-POST binding answer: a form the browser posts
+// to the identity provider.
+type samlPostPage struct {
+	URL, SAMLResponse, RelayState string
+}
+
+func (s *Server) handleIdPLogout(w http.ResponseWriter, r *http.Request) {
+	ans, err := s.saml.IdPLogout(r, auth.ClientAddress(r, s.cfg.AddressHeader))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The sessions are ended on the server; the browser's cookie goes too.
+	if _, err := s.sessions.SignOut(w, r); err != nil {
+		s.log.Warn("clear session cookie", "req", requestID(r.Context()), "err", err)
+	}
+	if ans.Redirect != "" {
+		http.Redirect(w, r, ans.Redirect, http.StatusSeeOther)
+		return
+	}
+	// The form posts to the identity provider, so this page allows that.
+	if u, err := url.Parse(ans.PostURL); err == nil {
+		w.Header().Set("Content-Security-Policy", strings.Replace(pageCSP, "form-action 'self'", "form-action "+u.Scheme+"://"+u.Host, 1))
+	}
+	s.render(w, r, http.StatusOK, "saml_post", view{Title: "Signing out", Page: samlPostPage{URL: ans.PostURL, SAMLResponse: ans.SAMLResponse, RelayState: ans.RelayState}})
 }

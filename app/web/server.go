@@ -157,6 +157,7 @@ func (s *Server) Handler() http.Handler {
 	// The identity provider's answers arrive as cross-site POSTs; they are
 	// protected by their signatures and the sealed request cookie instead.
 	cop.AddInsecureBypassPattern("POST /saml/acs")
+	cop.AddInsecureBypassPattern("POST /saml/slo")
 	return s.withRequest(cop.Handler(s.mux))
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"carrel/app"
 	"carrel/app/auth"
 )
 
@@ -54,6 +55,16 @@ type LDAPConfig struct {
 	GroupNameAttribute string            `toml:"group_name_attribute"`
 	Groups             map[string]string `toml:"groups"`
 	AdminGroups        []string          `toml:"admin_groups"`
+	RoleMap            []RoleMapConfig   `toml:"role_map"`
+}
+
+// RoleMapConfig is one [[auth.ldap.role_map]] or [[auth.saml.role_map]]:
+// members of a directory group hold a role on a Carrel group.
+type RoleMapConfig struct {
+	DirectoryGroup string `toml:"directory_group"`
+	Group          string `toml:"group"`
+	Role           string `toml:"role"`
+	IdP            string `toml:"idp"`
 }
 
 // SAMLConfig is [auth.saml]: single sign-on through SAML2 identity
@@ -66,6 +77,7 @@ type SAMLConfig struct {
 	MetadataRefreshMinutes int               `toml:"metadata_refresh_minutes"`
 	Groups                 map[string]string `toml:"groups"`
 	AdminGroups            []string          `toml:"admin_groups"`
+	RoleMap                []RoleMapConfig   `toml:"role_map"`
 	IdPs                   []IdPConfig       `toml:"idp"`
 }
 
@@ -85,8 +97,8 @@ func defaultAuth() AuthConfig {
 		LDAP: LDAPConfig{TimeoutSeconds: 10, UserFilter: "(|(uid={username})(mail={username}))", IDAttribute: "uid",
 			MailAttribute: "mail", DisplayNameAttr: "displayName", FirstNameAttribute: "givenName", LastNameAttribute: "sn",
 			ORCIDAttribute: "eduPersonOrcid", GroupAttribute: "memberOf", GroupFilter: "(member={dn})", GroupNameAttribute: "cn",
-			Groups: map[string]string{}, AdminGroups: []string{}},
-		SAML: SAMLConfig{MetadataRefreshMinutes: 60, Groups: map[string]string{}, AdminGroups: []string{}, IdPs: []IdPConfig{}},
+			Groups: map[string]string{}, AdminGroups: []string{}, RoleMap: []RoleMapConfig{}},
+		SAML: SAMLConfig{MetadataRefreshMinutes: 60, Groups: map[string]string{}, AdminGroups: []string{}, RoleMap: []RoleMapConfig{}, IdPs: []IdPConfig{}},
 	}
 }
 
@@ -121,7 +133,7 @@ func (c AuthConfig) validate(baseURL string) error {
 		if d.BindDN != "" {
 			miss = append(miss, missing("auth.ldap", "bind_password", d.BindPassword)...)
 		}
-		if d.GroupAttribute == "" && (len(d.Groups) > 0 || len(d.AdminGroups) > 0) {
+		if d.GroupAttribute == "" && (len(d.Groups) > 0 || len(d.AdminGroups) > 0 || len(d.RoleMap) > 0) {
 			miss = append(miss, missing("auth.ldap", "group_base_dn", d.GroupBaseDN, "group_filter", d.GroupFilter)...)
 		}
 		if len(miss) > 0 {
@@ -135,6 +147,9 @@ func (c AuthConfig) validate(baseURL string) error {
 		}
 		if d.StartTLS && strings.HasPrefix(d.URL, "ldaps://") {
 			return fmt.Errorf("config: auth.ldap.start_tls is for ldap:// URLs; ldaps:// is already encrypted")
+		}
+		if _, err := roleMappings("auth.ldap", d.RoleMap, nil); err != nil {
+			return err
 		}
 	} else if set := nonEmpty("auth.ldap", "url", d.URL, "bind_dn", d.BindDN, "base_dn", d.BaseDN); len(set) > 0 {
 		return fmt.Errorf("config: %s set but auth.ldap.enabled is false: set it to true, or remove them", strings.Join(set, ", "))
@@ -169,6 +184,9 @@ func (c AuthConfig) validate(baseURL string) error {
 		if len(miss) > 0 {
 			return fmt.Errorf("config: [auth.saml] is enabled but these keys are missing: %s", strings.Join(miss, ", "))
 		}
+		if _, err := roleMappings("auth.saml", s.RoleMap, seen); err != nil {
+			return err
+		}
 		if s.MetadataRefreshMinutes <= 0 {
 			return fmt.Errorf("config: auth.saml.metadata_refresh_minutes must be positive")
 		}
@@ -187,4 +205,32 @@ func nonEmpty(section string, kv ...string) []string {
 		}
 	}
 	return out
+}
+
+// roleMappings checks [[section.role_map]] entries and returns them as the
+// auth package takes them. idps are the configured identity providers'
+// names (nil where role mappings name none: LDAP).
+func roleMappings(section string, entries []RoleMapConfig, idps map[string]bool) ([]auth.RoleMapping, error) {
+	out := make([]auth.RoleMapping, 0, len(entries))
+	for i, e := range entries {
+		sec := fmt.Sprintf("%s.role_map[%d]", section, i)
+		if miss := missing(sec, "directory_group", e.DirectoryGroup, "role", e.Role); len(miss) > 0 {
+			return nil, fmt.Errorf("config: [[%s.role_map]] entry %d lacks %s", section, i, strings.Join(miss, ", "))
+		}
+		role, err := app.ParseRole(e.Role)
+		if err != nil {
+			return nil, fmt.Errorf("config: %s.role: %s", sec, app.ErrorMessage(err))
+		}
+		if role == app.RoleAdministrator && e.Group != "" {
+			return nil, fmt.Errorf("config: %s: administrator is institution-wide; remove group, or use group_admin", sec)
+		}
+		if e.IdP != "" && idps == nil {
+			return nil, fmt.Errorf("config: %s.idp is for [[auth.saml.role_map]] only", sec)
+		}
+		if e.IdP != "" && !idps[e.IdP] {
+			return nil, fmt.Errorf("config: %s.idp %q names no [[auth.saml.idp]]", sec, e.IdP)
+		}
+		out = append(out, auth.RoleMapping{DirectoryGroup: strings.TrimSpace(e.DirectoryGroup), Group: strings.TrimSpace(e.Group), Role: role, IdP: e.IdP})
+	}
+	return out, nil
 }

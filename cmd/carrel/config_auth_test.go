@@ -10,6 +10,9 @@ import (
 	"testing"
 )
 
+// ldapOK is a complete [auth.ldap] section.
+const ldapOK = "[auth.ldap]\nenabled = true\nurl = \"ldap://x\"\nbase_dn = \"dc=x\"\n"
+
 // TestAuthConfigHalfConfigured: `carrel serve` refuses to start when a
 // sign-in method is enabled without its required keys, naming them.
 func TestAuthConfigHalfConfigured(t *testing.T) {
@@ -25,6 +28,13 @@ func TestAuthConfigHalfConfigured(t *testing.T) {
 		{"SAMLKeyNoCert", "[auth.saml]\nenabled = true\nkey_file = \"k.pem\"\n[[auth.saml.idp]]\nname = \"c\"\nmetadata_file = \"m.xml\"\n", "auth.saml.cert_file"},
 		{"SAMLIdPNotEnabled", "[[auth.saml.idp]]\nname = \"c\"\nmetadata_file = \"m.xml\"\n", "auth.saml.enabled is false"},
 		{"SAMLBadName", "[auth.saml]\nenabled = true\n[[auth.saml.idp]]\nname = \"Campus IdP\"\nmetadata_file = \"m.xml\"\n", "lower-case letters"},
+		{"RoleMapNoRole", ldapOK + "[[auth.ldap.role_map]]\ndirectory_group = \"librarians\"\n", "auth.ldap.role_map[0].role"},
+		{"RoleMapNoGroup", ldapOK + "[[auth.ldap.role_map]]\nrole = \"reviewer\"\n", "auth.ldap.role_map[0].directory_group"},
+		{"RoleMapBadRole", ldapOK + "[[auth.ldap.role_map]]\ndirectory_group = \"x\"\nrole = \"curator\"\n", "unknown role \"curator\""},
+		{"RoleMapAdminOnGroup", ldapOK + "[[auth.ldap.role_map]]\ndirectory_group = \"x\"\nrole = \"administrator\"\ngroup = \"Library\"\n", "administrator is institution-wide"},
+		{"RoleMapLDAPWithIdP", ldapOK + "[[auth.ldap.role_map]]\ndirectory_group = \"x\"\nrole = \"reviewer\"\nidp = \"campus\"\n", "for [[auth.saml.role_map]] only"},
+		{"RoleMapUnknownIdP", "[server]\nbase_url = \"https://r.example\"\n[auth.saml]\nenabled = true\n[[auth.saml.idp]]\nname = \"campus\"\nmetadata_file = \"m.xml\"\n" +
+			"[[auth.saml.role_map]]\ndirectory_group = \"x\"\nrole = \"reviewer\"\nidp = \"partner\"\n", "names no [[auth.saml.idp]]"},
 		{"ThrottleNonsense", "[auth.local]\nbase_delay_seconds = 0\n", "throttle settings"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -10,11 +10,10 @@ import (
 	"carrel/testenv/ldaptest"
 )
 
-// TestLDAPSignIn signs in to the running binary through Debian's slapd
-// over StartTLS, with the configuration an institution would write.
-func TestLDAPSignIn(t *testing.T) {
-	dir := ldaptest.Start(t)
-	s := startServerWith(t, fmt.Sprintf(`[auth.ldap]
+// ldapConfig is [auth.ldap] for the test directory over StartTLS, with
+// the service account, and extra keys and tables after it.
+func ldapConfig(dir *ldaptest.Server, extra string) string {
+	return fmt.Sprintf(`[auth.ldap]
 enabled = true
 url = %q
 start_tls = true
@@ -22,11 +21,18 @@ ca_file = %q
 bind_dn = %q
 bind_password = %q
 base_dn = %q
-disabled_filter = "(pwdAccountLockedTime=*)"
+%s`, dir.URL, dir.CAFile, ldaptest.ServiceDN, ldaptest.ServicePassword, ldaptest.PeopleDN, extra)
+}
+
+// TestLDAPSignIn signs in to the running binary through Debian's slapd
+// over StartTLS, with the configuration an institution would write.
+func TestLDAPSignIn(t *testing.T) {
+	dir := ldaptest.Start(t)
+	s := startServerWith(t, ldapConfig(dir, `disabled_filter = "(pwdAccountLockedTime=*)"
 orcid_attribute = "labeledURI"
 groups = { "physics-staff" = "Physics" }
 admin_groups = ["carrel-admins"]
-`, dir.URL, dir.CAFile, ldaptest.ServiceDN, ldaptest.ServicePassword, ldaptest.PeopleDN))
+`))
 
 	page := s.do("GET", "/login", "", nil).want(t, 200)
 	if !strings.Contains(string(page.Body), "User name or email address") {

@@ -127,16 +127,30 @@ func requestID(t *testing.T, loc string) string {
 	return m[1]
 }
 
-// TestSAML drives the whole SAML2 flow against an identity provider running
-// as a separate process, then sends Carrel forged and tampered answers.
-func TestSAML(t *testing.T) {
+// samlEnv is Carrel configured for single sign-on through the test IdP,
+// running as its own process, with Carrel registered there.
+type samlEnv struct {
+	s            *testServer
+	base, idpURL string // Carrel's public URL; the IdP's
+	idpKey       *rsa.PrivateKey
+	idpCert      *x509.Certificate
+	spMetaXML    string
+}
+
+// startSAML starts the test IdP and Carrel with two IdP entries on it
+// (campus and partner), Staff for staff, administrators for librarians,
+// and extra appended to [auth.saml].
+func startSAML(t *testing.T, extra string) *samlEnv {
+	t.Helper()
 	dir := t.TempDir()
-	idpKey, idpCert, idpKeyFile, idpCertFile := keyPair(t, dir, "idp")
+	e := &samlEnv{}
+	var idpKeyFile, idpCertFile string
+	e.idpKey, e.idpCert, idpKeyFile, idpCertFile = keyPair(t, dir, "idp")
 	_, _, spKeyFile, spCertFile := keyPair(t, dir, "sp")
-	idpURL := startIdP(t, idpKeyFile, idpCertFile, spCertFile)
+	e.idpURL = startIdP(t, idpKeyFile, idpCertFile, spCertFile)
 	port := testenv.FreePort(t)
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	s := startServerWith(t, fmt.Sprintf(`[server]
+	e.base = fmt.Sprintf("http://127.0.0.1:%d", port)
+	e.s = startServerWith(t, fmt.Sprintf(`[server]
 addr = "127.0.0.1:%d"
 base_url = %q
 [auth.saml]
@@ -153,24 +167,56 @@ metadata_url = "%s/metadata"
 name = "partner"
 label = "Partner University"
 metadata_url = "%s/metadata"
-`, port, base, spKeyFile, spCertFile, idpURL, idpURL))
+%s`, port, e.base, spKeyFile, spCertFile, e.idpURL, e.idpURL, extra))
 
-	// Register Carrel with the IdP from its published metadata, and a user.
-	plain := &http.Client{Timeout: 30 * time.Second}
-	st, _, spMetaXML := send(t, plain, "GET", s.URL+"/saml/metadata", nil)
-	if st != 200 || !strings.Contains(spMetaXML, `AuthnRequestsSigned="true"`) || !strings.Contains(spMetaXML, base+"/saml/acs") {
+	// Register Carrel with the IdP from its published metadata.
+	st, _, spMetaXML := send(t, httpClient(), "GET", e.s.URL+"/saml/metadata", nil)
+	if st != 200 || !strings.Contains(spMetaXML, `AuthnRequestsSigned="true"`) || !strings.Contains(spMetaXML, e.base+"/saml/acs") {
 		t.Fatalf("SP metadata: %d\n%s", st, spMetaXML)
 	}
-	put := func(path, body string) {
-		req, _ := http.NewRequest("PUT", idpURL+path, strings.NewReader(body))
-		res, err := plain.Do(req)
-		if err != nil || res.StatusCode/100 != 2 {
-			t.Fatalf("PUT %s: %v %v", path, err, res)
-		}
-		res.Body.Close()
+	e.spMetaXML = spMetaXML
+	e.put(t, "/services/carrel", spMetaXML)
+	return e
+}
+
+// put sends body to the IdP's API.
+func (e *samlEnv) put(t *testing.T, path, body string) {
+	t.Helper()
+	req, _ := http.NewRequest("PUT", e.idpURL+path, strings.NewReader(body))
+	res, err := httpClient().Do(req)
+	if err != nil || res.StatusCode/100 != 2 {
+		t.Fatalf("PUT %s: %v %v", path, err, res)
 	}
-	put("/services/carrel", spMetaXML)
-	put("/users/ada", `{"name":"ada","password":"ada-idp-password","email":"ada@example.edu","given_name":"Ada","surname":"Lovelace","groups":["staff"]}`)
+	res.Body.Close()
+}
+
+// signIn signs user in through idp (campus or partner) with browser b,
+// through the IdP's form, and checks Carrel accepted the answer.
+func (e *samlEnv) signIn(t *testing.T, b *http.Client, idp, user, password string) {
+	t.Helper()
+	st, loc, _ := send(t, b, "GET", e.s.URL+"/saml/login/"+idp, nil)
+	if st != http.StatusSeeOther {
+		t.Fatalf("start: %d", st)
+	}
+	if st, _, body := send(t, b, "POST", e.idpURL+"/login", url.Values{"user": {user}, "password": {password}}); st != 200 {
+		t.Fatalf("IdP login: %d %s", st, body)
+	}
+	st, _, post := send(t, b, "GET", loc, nil)
+	form := hiddenFields(post)
+	if st != 200 || form.Get("SAMLResponse") == "" {
+		t.Fatalf("IdP answer: %d %s", st, post)
+	}
+	if st, _, body := send(t, b, "POST", e.s.URL+"/saml/acs", form, "Origin", e.idpURL, "Sec-Fetch-Site", "cross-site"); st != http.StatusSeeOther {
+		t.Fatalf("ACS: %d %s", st, body)
+	}
+}
+
+// TestSAML drives the whole SAML2 flow against an identity provider running
+// as a separate process, then sends Carrel forged and tampered answers.
+func TestSAML(t *testing.T) {
+	env := startSAML(t, "")
+	s, idpURL, base, spMetaXML, idpKey, idpCert := env.s, env.idpURL, env.base, env.spMetaXML, env.idpKey, env.idpCert
+	env.put(t, "/users/ada", `{"name":"ada","password":"ada-idp-password","email":"ada@example.edu","given_name":"Ada","surname":"Lovelace","groups":["staff"]}`)
 
 	b := browser()
 	var acsForm url.Values
@@ -303,12 +349,28 @@ metadata_url = "%s/metadata"
 			t.Errorf("answer without the browser's request cookie: %d", st)
 		}
 	})
-	t.Run("SignOut", func(t *testing.T) {
-		if st, loc, _ := send(t, b, "POST", s.URL+"/logout", url.Values{}); st != http.StatusSeeOther || loc != "/" {
-			t.Errorf("sign-out: %d %s", st, loc)
+	t.Run("SignOutWithSingleLogout", func(t *testing.T) {
+		// Carrel ends its session and sends a signed LogoutRequest to the
+		// IdP, which checks the signature and answers with a signed
+		// LogoutResponse, which Carrel checks.
+		st, loc, _ := send(t, b, "POST", s.URL+"/logout", url.Values{})
+		if st != http.StatusSeeOther || !strings.HasPrefix(loc, idpURL+"/slo?SAMLRequest=") {
+			t.Fatalf("sign-out: %d %s", st, loc)
 		}
 		if st := status(t, b, s.URL+"/account"); st != http.StatusSeeOther {
 			t.Errorf("/account after sign-out: %d", st)
+		}
+		st, back, body := send(t, b, "GET", loc, nil)
+		if st != http.StatusSeeOther || !strings.HasPrefix(back, base+"/saml/slo?SAMLResponse=") {
+			t.Fatalf("the IdP refused Carrel's LogoutRequest: %d %s", st, body)
+		}
+		back = s.URL + strings.TrimPrefix(back, base)
+		if st, loc, _ := send(t, b, "GET", back, nil); st != http.StatusSeeOther || loc != "/" {
+			t.Errorf("LogoutResponse: %d %s", st, loc)
+		}
+		entries, _ := s.openCatalog().AuditEntries(t.Context(), app.AuditFilter{Action: "signout"})
+		if len(entries) == 0 || !strings.Contains(entries[0].Detail, "identity provider confirmed") {
+			t.Errorf("the IdP's LogoutResponse was not accepted: %+v", entries)
 		}
 	})
 }

@@ -15,12 +15,16 @@ import (
 func signIn(cfg Config, cat *catalog.DB, log *slog.Logger) (*auth.Login, *auth.SAML, error) {
 	var dir auth.Directory // a nil interface, not a nil *LDAP, when LDAP is off
 	if l := cfg.Auth.LDAP; l.Enabled {
+		roles, err := roleMappings("auth.ldap", l.RoleMap, nil)
+		if err != nil {
+			return nil, nil, err
+		}
 		d, err := auth.NewLDAP(auth.LDAPConfig{URL: l.URL, StartTLS: l.StartTLS, CAFile: l.CAFile, InsecureSkipVerify: l.InsecureSkipVerify,
 			Timeout: time.Duration(l.TimeoutSeconds) * time.Second, BindDN: l.BindDN, BindPassword: l.BindPassword, BaseDN: l.BaseDN,
 			UserFilter: l.UserFilter, DisabledFilter: l.DisabledFilter, IDAttribute: l.IDAttribute, MailAttribute: l.MailAttribute,
 			DisplayNameAttr: l.DisplayNameAttr, FirstNameAttr: l.FirstNameAttribute, LastNameAttr: l.LastNameAttribute,
 			ORCIDAttr: l.ORCIDAttribute, GroupAttribute: l.GroupAttribute, GroupBaseDN: l.GroupBaseDN, GroupFilter: l.GroupFilter,
-			GroupNameAttr: l.GroupNameAttribute, Groups: l.Groups, AdminGroups: l.AdminGroups})
+			GroupNameAttr: l.GroupNameAttribute, Groups: l.Groups, AdminGroups: l.AdminGroups, RoleMap: roles})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -43,6 +47,14 @@ func signIn(cfg Config, cat *catalog.DB, log *slog.Logger) (*auth.Login, *auth.S
 		return nil, nil, err
 	}
 	var idps []auth.SAMLIdP
+	names := map[string]bool{}
+	for _, i := range s.IdPs {
+		names[i.Name] = true
+	}
+	roles, err := roleMappings("auth.saml", s.RoleMap, names)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, i := range s.IdPs {
 		label := i.Label
 		if label == "" {
@@ -51,7 +63,7 @@ func signIn(cfg Config, cat *catalog.DB, log *slog.Logger) (*auth.Login, *auth.S
 		idps = append(idps, auth.SAMLIdP{Name: i.Name, Label: label, MetadataURL: i.MetadataURL, MetadataFile: i.MetadataFile})
 	}
 	sso, err := auth.NewSAML(context.Background(), auth.SAMLConfig{BaseURL: cfg.Server.BaseURL, EntityID: s.EntityID, Key: key, Cert: cert,
-		IdPs: idps, Refresh: time.Duration(s.MetadataRefreshMinutes) * time.Minute, Groups: s.Groups, AdminGroups: s.AdminGroups}, cat, log)
+		IdPs: idps, Refresh: time.Duration(s.MetadataRefreshMinutes) * time.Minute, Groups: s.Groups, AdminGroups: s.AdminGroups, RoleMap: roles}, cat, log)
 	if err != nil {
 		return nil, nil, err
 	}

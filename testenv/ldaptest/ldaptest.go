@@ -31,7 +31,7 @@ const (
 	GroupsDN        = "ou=groups," + BaseDN
 	ServiceDN       = "cn=reader,ou=system," + BaseDN
 	ServicePassword = "reader-secret-123"
-	AdaPassword     = "ada-password-123"     // uid=ada: Ada Lovelace, ORCID, in physics-staff
+	AdaPassword     = "ada-password-123"     // uid=ada: Ada Lovelace, ORCID, in physics-staff and librarians
 	CharlesPassword = "charles-password-123" // uid=charles: only a displayName, in carrel-admins
 	MalloryPassword = "mallory-password-123" // uid=mallory: locked (pwdAccountLockedTime)
 	adminDN         = "cn=admin," + BaseDN
@@ -43,6 +43,18 @@ type Server struct {
 	URL      string // ldap://127.0.0.1:port (StartTLS available)
 	LDAPSURL string // ldaps://127.0.0.1:port
 	CAFile   string // PEM of the CA that signed the server's certificate
+	ldapmod  string
+}
+
+// Modify applies an LDIF change (ldapmodify syntax) to the directory as
+// its administrator, as an institution's identity management would.
+func (s *Server) Modify(t testing.TB, ldif string) {
+	t.Helper()
+	cmd := exec.Command(s.ldapmod, "-x", "-H", s.URL, "-D", adminDN, "-w", adminPassword)
+	cmd.Stdin = strings.NewReader(ldif)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ldapmodify: %v\n%s", err, out)
+	}
 }
 
 // Start runs slapd with the fixture loaded and stops it when the test ends.
@@ -51,6 +63,7 @@ func Start(t testing.TB) *Server {
 	t.Helper()
 	slapd := sbin(t, "slapd")
 	ldapadd := testenv.Tool(t, "ldapadd", "ldap-utils")
+	ldapmodify := testenv.Tool(t, "ldapmodify", "ldap-utils")
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "db"), 0o700); err != nil {
 		t.Fatal(err)
@@ -96,7 +109,7 @@ func Start(t testing.TB) *Server {
 	if out, err := add.CombinedOutput(); err != nil {
 		t.Fatalf("ldapadd: %v\n%s\nslapd:\n%s", err, out, logs.String())
 	}
-	return &Server{URL: url, LDAPSURL: ldaps, CAFile: caFile}
+	return &Server{URL: url, LDAPSURL: ldaps, CAFile: caFile, ldapmod: ldapmodify}
 }
 
 // sbin finds a program Debian installs in /usr/sbin, which is not on every
@@ -229,6 +242,13 @@ dn: cn=physics-staff,ou=groups,dc=example,dc=edu
 objectClass: groupOfNames
 cn: physics-staff
 member: uid=ada,ou=people,dc=example,dc=edu
+member: cn=reader,ou=system,dc=example,dc=edu
+
+dn: cn=librarians,ou=groups,dc=example,dc=edu
+objectClass: groupOfNames
+cn: librarians
+member: uid=ada,ou=people,dc=example,dc=edu
+member: cn=reader,ou=system,dc=example,dc=edu
 
 dn: cn=carrel-admins,ou=groups,dc=example,dc=edu
 objectClass: groupOfNames

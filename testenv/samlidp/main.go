@@ -3,7 +3,9 @@
 // server (users and service providers are added over its HTTP API: PUT
 // /users/{id}, PUT /services/{id}), plus what that server lacks: it
 // refuses AuthnRequests that are not signed with the service provider's
-// key (-sp-cert), so the tests prove Carrel signs them.
+// key (-sp-cert), so the tests prove Carrel signs them; and (slo.go)
+// extra attributes per user, single logout started by either side, and
+// checks of the service provider's signed logout messages.
 //
 // Usage: samlidp -key idp.key -cert idp.crt -sp-cert sp.crt [-addr 127.0.0.1:0]
 // It prints its base URL on standard output once it is listening.
@@ -68,8 +70,12 @@ func run(keyFile, certFile, spCertFile, addr string) error {
 	if err != nil {
 		return err
 	}
+	idp.IDP.LogoutURL = *base.JoinPath("/slo")
+	spKey := spCert.PublicKey.(*rsa.PublicKey)
+	ext := newExtension(idp, pair, spCert, base.String())
+	idp.IDP.SessionProvider = ext
 	fmt.Println(base.String())
-	return http.Serve(ln, requireSignedRequests(idp, spCert.PublicKey.(*rsa.PublicKey)))
+	return http.Serve(ln, requireSignedRequests(ext.handler(idp), spKey))
 }
 
 // requireSignedRequests checks the HTTP-Redirect binding signature
@@ -77,7 +83,7 @@ func run(keyFile, certFile, spCertFile, addr string) error {
 func requireSignedRequests(next http.Handler, spKey *rsa.PublicKey) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/sso" && r.Method == http.MethodGet {
-			if err := verifyRedirect(r.URL.RawQuery, spKey); err != nil {
+			if err := verifyRedirect(r.URL.RawQuery, "SAMLRequest", spKey); err != nil {
 				http.Error(w, "AuthnRequest refused: "+err.Error(), http.StatusForbidden)
 				return
 			}
@@ -86,20 +92,22 @@ func requireSignedRequests(next http.Handler, spKey *rsa.PublicKey) http.Handler
 	})
 }
 
-func verifyRedirect(rawQuery string, key *rsa.PublicKey) error {
+// verifyRedirect checks the query signature of an HTTP-Redirect message
+// whose payload is param (SAMLRequest or SAMLResponse).
+func verifyRedirect(rawQuery, param string, key *rsa.PublicKey) error {
 	raw := map[string]string{}
 	for _, kv := range strings.Split(rawQuery, "&") {
 		k, v, _ := strings.Cut(kv, "=")
 		raw[k] = v
 	}
-	if raw["SAMLRequest"] == "" || raw["Signature"] == "" {
+	if raw[param] == "" || raw["Signature"] == "" {
 		return errors.New("not signed")
 	}
 	alg, _ := url.QueryUnescape(raw["SigAlg"])
 	if alg != dsig.RSASHA256SignatureMethod {
 		return fmt.Errorf("signature algorithm %q, want RSA-SHA256", alg)
 	}
-	signed := "SAMLRequest=" + raw["SAMLRequest"]
+	signed := param + "=" + raw[param]
 	if rs, ok := raw["RelayState"]; ok {
 		signed += "&RelayState=" + rs
 	}
