@@ -123,4 +123,3 @@ func reportPeriod(r *http.Request, now time.Time) (begin, end time.Time, err err
 	}
 	return begin, end, nil
 }
-

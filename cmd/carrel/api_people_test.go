@@ -219,7 +219,7 @@ func TestAPIVersionAmendments(t *testing.T) {
 	ver := fmt.Sprintf("/v2/account/articles/%d/versions/1", item)
 
 	type record struct {
-		Thumb         string `json:"thumb"`
+		Thumb         string                         `json:"thumb"`
 		Supplementary []struct{ Name, Value string } `json:"supplementary_fields"`
 	}
 	public := func() record {
