@@ -128,7 +128,10 @@ func (s *Server) handlePublicCollections(w http.ResponseWriter, r *http.Request)
 	}
 	rows, err := s.cat.ListCollections(r.Context(), app.CollectionFilter{GroupID: f.GroupID, PublishedSince: f.PublishedSince,
 		ModifiedSince: f.ModifiedSince, DOI: f.DOI, Handle: f.Handle, ResourceDOI: f.ResourceDOI, Order: f.Order, Desc: f.Desc,
-		Offset: f.Offset, Limit: f.Limit})
+		Offset: f.Offset, Limit: f.Limit, After: f.After})
+	if len(rows) > 0 {
+		setCursor(w, f.Order, f.Desc, rows[len(rows)-1].Position, len(rows), f.Limit)
+	}
 	s.writeCollections(w, r, rows, err, true)
 }
 

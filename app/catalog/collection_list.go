@@ -75,7 +75,12 @@ func (db *DB) ListCollections(ctx context.Context, f app.CollectionFilter) ([]ap
 	if f.Desc {
 		dir = " DESC"
 	}
-	q := `SELECT ` + prefixed("c.", collectionColumns) + `, coalesce(v.metadata, ''), coalesce(v.published_at, '')
+	key := "coalesce(" + order + ", '')"
+	if f.After != nil {
+		where, args = append(where, "("+key+", c.id)"+map[bool]string{false: " > ", true: " < "}[f.Desc]+"(?, ?)"), append(args, f.After.Key, f.After.ID)
+		f.Offset = 0
+	}
+	q := `SELECT ` + prefixed("c.", collectionColumns) + `, coalesce(v.metadata, ''), coalesce(v.published_at, ''), ` + key + `
 		FROM collections c LEFT JOIN collection_versions v ON v.collection_id = c.id AND v.version = c.version`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -89,14 +94,14 @@ func (db *DB) ListCollections(ctx context.Context, f app.CollectionFilter) ([]ap
 	defer rows.Close()
 	var out []app.ListedCollection
 	for rows.Next() {
-		var vmeta, vat, draft, created, modified, published string
+		var vmeta, vat, draft, created, modified, published, key string
 		var c app.Collection
 		if err := rows.Scan(&c.ID, &c.AccountID, &c.GroupID, &c.Status, &c.Version, &c.DraftChanged, &draft,
-			&created, &modified, &published, &vmeta, &vat); err != nil {
+			&created, &modified, &published, &vmeta, &vat, &key); err != nil {
 			return nil, translate(err)
 		}
 		c.Created, c.Modified, c.Published = parseTime(created), parseTime(modified), parseTime(published)
-		l := app.ListedCollection{Collection: &c}
+		l := app.ListedCollection{Collection: &c, Position: app.ListPosition{Key: key, ID: c.ID}}
 		if vmeta != "" {
 			l.Version = &app.CollectionVersion{CollectionID: c.ID, Number: c.Version, Published: parseTime(vat)}
 			if err := json.Unmarshal([]byte(vmeta), &l.Version.Metadata); err != nil {
