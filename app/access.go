@@ -131,11 +131,28 @@ func FindableByAll(it *Item, now time.Time) bool {
 	return it.IsPublic() && !it.Confidentiality.Confidential && PublicView(Actor{}, it, now) >= ViewMetadata
 }
 
+// CanCurate reports whether the actor looks after the item for the
+// institution, whoever owns it: administrators and the group
+// administrators of the item's group. They find it among the
+// administrators' items and may edit, withdraw or transfer it.
+func CanCurate(a Actor, it *Item) bool {
+	return !a.Anonymous() && (a.Admin || a.HasRole(RoleGroupAdmin, it.GroupID))
+}
+
 // CanWithdraw reports whether the actor may withdraw a published item.
 // Withdrawal is a curatorial decision: administrators and the group
 // administrators of the item's group.
-func CanWithdraw(a Actor, it *Item) bool {
-	return !a.Anonymous() && (a.Admin || a.HasRole(RoleGroupAdmin, it.GroupID))
+func CanWithdraw(a Actor, it *Item) bool { return CanCurate(a, it) }
+
+// CanTransfer reports whether the actor may make the target account, whose
+// home group is targetGroup, the item's owner: administrators, and group
+// administrators of both the item's group and the new owner's, so that no
+// item leaves a group administrator's reach for someone outside it.
+func CanTransfer(a Actor, it *Item, targetGroup int64) bool {
+	if !CanCurate(a, it) {
+		return false
+	}
+	return a.Admin || (targetGroup != 0 && a.HasRole(RoleGroupAdmin, targetGroup))
 }
 
 // CanReview reports whether the actor may review (approve or reject) the

@@ -24,12 +24,23 @@ type GroupUsage struct {
 	Own    bool  // review is switched on on this group itself
 }
 
-// ReportFilter selects the rows of the items and accounts reports.
+// ReportFilter selects the rows of the items and accounts reports, and of
+// the administrators' item finder.
 type ReportFilter struct {
 	Status  string // items: an ItemStatus; accounts: "active" or "inactive"; "" = all
 	GroupID int64  // the group and its subgroups; 0 = all
 	Since   time.Time
 	Until   time.Time // created before
+	// Items only: the owner, the item type, words of the title (or an
+	// item id), and the groups (each with its subgroups) the caller looks
+	// after, nil meaning every group.
+	OwnerID  int64
+	ItemType int
+	Query    string
+	Within   []int64
+	// Newest lists newest first; Limit (0 = no limit) and Offset page.
+	Newest        bool
+	Offset, Limit int
 }
 
 // ReportItem is one row of the items report.
@@ -39,7 +50,9 @@ type ReportItem struct {
 	Status         string
 	GroupID        int64
 	Group          string
+	OwnerID        int64
 	Owner          string // the owner's email
+	ItemType       int
 	Version        int
 	DOI            string
 	Files          int64

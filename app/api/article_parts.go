@@ -3,7 +3,6 @@ package api
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"carrel/app"
 )
@@ -142,11 +141,7 @@ func (s *Server) handleUnpublish(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if n := len([]rune(strings.TrimSpace(body.Reason))); n < 5 || n > 500 {
-		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "reason must be 5 to 500 characters; it is shown on the public record"))
-		return
-	}
-	if err := s.cat.Withdraw(r.Context(), it.ID, body.Reason); err != nil {
+	if err := s.cat.Withdraw(r.Context(), it.ID, body.Reason, s.who(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -255,12 +255,16 @@ func (s *Server) impersonate(r *http.Request, a app.Actor) (app.Actor, error) {
 	} else if err != nil {
 		return app.Actor{}, err
 	}
-	if !app.CanImpersonate(a, target, target.GroupID) {
-		return app.Actor{}, notFound
-	}
 	as, err := s.cat.Actor(r.Context(), target)
 	if err != nil {
 		return app.Actor{}, err
+	}
+	// The administrator role may come from a role assignment rather than
+	// the account's flag; either way the account is an administrator's.
+	t := *target
+	t.Admin = as.Admin
+	if !app.CanImpersonate(a, &t, t.GroupID) {
+		return app.Actor{}, notFound
 	}
 	as.Impersonator = a.AccountID
 	e := app.AuditEntry{ActorID: a.AccountID, OnBehalf: target.ID, Action: "account.impersonate",

@@ -38,7 +38,7 @@ type Catalog interface {
 	// the one it has; ECONFLICT for a withdrawn item or one with its own.
 	ReserveDOI(ctx context.Context, id int64, doi string) (string, error)
 	ReserveHandle(ctx context.Context, id int64, handle string) (string, error)
-	Withdraw(ctx context.Context, id int64, reason string) error
+	Withdraw(ctx context.Context, id int64, reason string, who app.AuditEntry) error
 	Version(ctx context.Context, itemID int64, number int) (*app.Version, error)
 	// AmendVersion changes what may change in a published version without
 	// a new one; EUNPROCESSABLE for a thumbnail not among its files,

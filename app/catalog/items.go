@@ -84,6 +84,12 @@ func (db *DB) Item(ctx context.Context, id int64) (*app.Item, error) {
 // UpdateDraft replaces an item's draft metadata. Published versions are
 // untouched; the draft becomes the candidate for the next version.
 func (db *DB) UpdateDraft(ctx context.Context, id int64, md app.Metadata) (*app.Item, error) {
+	return db.updateDraft(ctx, id, md, nil)
+}
+
+// updateDraft replaces an item's draft; then, if not nil, runs in the same
+// transaction.
+func (db *DB) updateDraft(ctx context.Context, id int64, md app.Metadata, then func(*sql.Tx) error) (*app.Item, error) {
 	if err := md.Validate(); err != nil {
 		return nil, err
 	}
@@ -102,9 +108,11 @@ func (db *DB) UpdateDraft(ctx context.Context, id int64, md app.Metadata) (*app.
 		if status == string(app.StatusWithdrawn) {
 			return app.Errorf(app.ECONFLICT, "item %d has been withdrawn and can no longer be edited", id)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE items SET draft = ?, draft_changed = 1, modified_at = ? WHERE id = ?`,
-			string(body), db.stamp(), id)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE items SET draft = ?, draft_changed = 1, modified_at = ? WHERE id = ?`,
+			string(body), db.stamp(), id); err != nil || then == nil {
+			return err
+		}
+		return then(tx)
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"carrel/app"
@@ -22,6 +23,34 @@ func reportWhere(f app.ReportFilter) (where []string, args []any) {
 	return where, args
 }
 
+// itemReportWhere adds the filters only items have: status, owner, item
+// type, title words or id, and the caller's groups.
+func itemReportWhere(f app.ReportFilter) (where []string, args []any) {
+	where, args = reportWhere(f)
+	if f.Status != "" {
+		where, args = append(where, `t.status = ?`), append(args, f.Status)
+	}
+	if f.OwnerID != 0 {
+		where, args = append(where, `t.account_id = ?`), append(args, f.OwnerID)
+	}
+	if f.ItemType != 0 {
+		where, args = append(where, `json_extract(t.draft, '$.defined_type') = ?`), append(args, f.ItemType)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := `%` + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + `%`
+		where, args = append(where, `(json_extract(t.draft, '$.title') LIKE ? ESCAPE '\' OR CAST(t.id AS TEXT) = ?)`), append(args, like, q)
+	}
+	if f.Within != nil {
+		// Within already lists subgroups: the caller's roles cover them.
+		in := make([]string, len(f.Within))
+		for i, g := range f.Within {
+			in[i] = strconv.FormatInt(g, 10)
+		}
+		where = append(where, `t.group_id IN (`+strings.Join(in, ",")+`)`)
+	}
+	return where, args
+}
+
 func whereSQL(where []string) string {
 	if len(where) == 0 {
 		return ""
@@ -32,15 +61,20 @@ func whereSQL(where []string) string {
 // ReportItems calls fn with every item matching f, by id, reading them as
 // it goes so that the report streams; it stops at fn's first error.
 func (db *DB) ReportItems(ctx context.Context, f app.ReportFilter, fn func(*app.ReportItem) error) error {
-	where, args := reportWhere(f)
-	if f.Status != "" {
-		where, args = append(where, `t.status = ?`), append(args, f.Status)
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT t.id, coalesce(json_extract(t.draft, '$.title'), ''), t.status, t.group_id,
-			coalesce(g.name, ''), a.email, t.version, t.pub_doi, t.created_at, t.modified_at, t.published_at, t.withdraw_reason,
+	where, args := itemReportWhere(f)
+	q := `SELECT t.id, coalesce(json_extract(t.draft, '$.title'), ''), t.status, t.group_id,
+			coalesce(g.name, ''), t.account_id, a.email, coalesce(json_extract(t.draft, '$.defined_type'), 0), t.version, t.pub_doi,
+			t.created_at, t.modified_at, t.published_at, t.withdraw_reason,
 			(SELECT count(*) FROM files x WHERE x.item_id = t.id AND x.status != 'error'),
 			(SELECT coalesce(sum(size), 0) FROM files x WHERE x.item_id = t.id AND x.status != 'error')
-		FROM items t JOIN accounts a ON a.id = t.account_id LEFT JOIN groups g ON g.id = t.group_id`+whereSQL(where)+` ORDER BY t.id`, args...)
+		FROM items t JOIN accounts a ON a.id = t.account_id LEFT JOIN groups g ON g.id = t.group_id` + whereSQL(where) + ` ORDER BY t.id`
+	if f.Newest {
+		q += ` DESC`
+	}
+	if f.Limit > 0 {
+		q, args = q+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return translate(err)
 	}
@@ -48,7 +82,7 @@ func (db *DB) ReportItems(ctx context.Context, f app.ReportFilter, fn func(*app.
 	for rows.Next() {
 		var it app.ReportItem
 		var created, modified, published string
-		if err := rows.Scan(&it.ID, &it.Title, &it.Status, &it.GroupID, &it.Group, &it.Owner, &it.Version, &it.DOI,
+		if err := rows.Scan(&it.ID, &it.Title, &it.Status, &it.GroupID, &it.Group, &it.OwnerID, &it.Owner, &it.ItemType, &it.Version, &it.DOI,
 			&created, &modified, &published, &it.WithdrawReason, &it.Files, &it.Bytes); err != nil {
 			return translate(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"carrel/app"
@@ -154,11 +155,12 @@ func (db *DB) FileInPublicVersion(ctx context.Context, fileID int64) (itemID int
 
 // Withdraw takes a published item out of public view, leaving a tombstone:
 // its metadata and the reason stay citable, its files are no longer served.
-// ECONFLICT if the item is not published.
-func (db *DB) Withdraw(ctx context.Context, id int64, reason string) error {
+// It is audited as done by who. EUNPROCESSABLE unless the reason is 5 to
+// 500 characters, ECONFLICT if the item is not published.
+func (db *DB) Withdraw(ctx context.Context, id int64, reason string, who app.AuditEntry) error {
 	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return app.Errorf(app.EUNPROCESSABLE, "a reason for the withdrawal is required; it is shown on the public record")
+	if n := len([]rune(reason)); n < 5 || n > 500 {
+		return app.Errorf(app.EUNPROCESSABLE, "reason must be 5 to 500 characters; it is shown on the public record")
 	}
 	return db.change(ctx, func() int64 { return id }, func(tx *sql.Tx) error {
 		var status string
@@ -172,8 +174,10 @@ func (db *DB) Withdraw(ctx context.Context, id int64, reason string) error {
 		if err := db.enqueueWithdraw(ctx, tx, id, latest); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE items SET status = 'withdrawn', withdraw_reason = ?, modified_at = ? WHERE id = ?`,
-			reason, db.stamp(), id)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET status = 'withdrawn', withdraw_reason = ?, modified_at = ? WHERE id = ?`,
+			reason, db.stamp(), id); err != nil {
+			return err
+		}
+		return auditIn(ctx, tx, db, who, "item.withdraw", fmt.Sprintf("item:%d", id), "reason="+strconv.Quote(reason))
 	})
 }

@@ -128,7 +128,7 @@ func (h *harness) published(title string, group int64) *app.Item {
 func (h *harness) withdrawn(title string) *app.Item {
 	h.t.Helper()
 	it := h.published(title, 0)
-	if err := h.db.Withdraw(context.Background(), it.ID, "duplicate of another item"); err != nil {
+	if err := h.db.Withdraw(context.Background(), it.ID, "duplicate of another item", app.AuditEntry{}); err != nil {
 		h.t.Fatal(err)
 	}
 	return it

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"carrel/app"
 	"carrel/testenv"
 )
 
@@ -46,7 +47,7 @@ func TestHarvesterHarvestsEverything(t *testing.T) {
 		}
 		listed[h.id(it)] = ""
 		if i%50 == 0 {
-			if err := h.db.Withdraw(ctx, it.ID, "withdrawn for the test"); err != nil {
+			if err := h.db.Withdraw(ctx, it.ID, "withdrawn for the test", app.AuditEntry{}); err != nil {
 				t.Fatal(err)
 			}
 			listed[h.id(it)] = "deleted"

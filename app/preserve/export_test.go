@@ -153,7 +153,7 @@ func TestExport(t *testing.T) {
 	if _, err := f.db.Publish(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.Withdraw(ctx, id, "Consent withdrawn by participants"); err != nil {
+	if err := f.db.Withdraw(ctx, id, "Consent withdrawn by participants", app.AuditEntry{}); err != nil {
 		t.Fatal(err)
 	}
 	if r := run(t, job); r.Counts["bags_written"] != 2 {

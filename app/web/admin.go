@@ -26,6 +26,14 @@ type AdminCatalog interface {
 	CreateGroup(ctx context.Context, g *app.Group, who app.AuditEntry) error
 	UpdateGroup(ctx context.Context, g *app.Group, who app.AuditEntry) error
 	SetGroupReview(ctx context.Context, groupID int64, on bool, who app.AuditEntry) error
+	// EditDraft is UpdateDraft audited: a curator's edit of another's item.
+	EditDraft(ctx context.Context, id int64, md app.Metadata, who app.AuditEntry) (*app.Item, error)
+	// Withdraw leaves a tombstone with the public reason (5 to 500
+	// characters, else EUNPROCESSABLE); ECONFLICT unless published.
+	Withdraw(ctx context.Context, id int64, reason string, who app.AuditEntry) error
+	// TransferItem gives an item to another account; EUNPROCESSABLE for
+	// an unknown or deactivated account or the current owner.
+	TransferItem(ctx context.Context, id, to int64, who app.AuditEntry) (*app.Item, error)
 }
 
 // dashboardPage is the data of /admin.
@@ -157,17 +165,7 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request) {
 		entries = entries[:auditPageSize]
 	}
 	p.Rows = s.auditRows(r.Context(), entries)
-	link := func(page int) string {
-		v := r.URL.Query()
-		v.Set("page", strconv.Itoa(page))
-		return "/admin/audit?" + v.Encode()
-	}
-	if p.Page > 1 {
-		p.Prev = link(p.Page - 1)
-	}
-	if more {
-		p.Next = link(p.Page + 1)
-	}
+	p.Prev, p.Next = pager(r, p.Page, more)
 	s.render(w, r, http.StatusOK, "admin_audit", view{Title: "Audit log", Page: p})
 }
 
@@ -217,6 +215,23 @@ func dateRange(from, to string) (since, until time.Time, err error) {
 		return since, until, app.Errorf(app.EINVALID, "The start date must not be after the end date.")
 	}
 	return since, until, nil
+}
+
+// pager links a paged list's neighbouring pages: the same address and
+// query with another page number; empty where there is no such page.
+func pager(r *http.Request, page int, more bool) (prev, next string) {
+	link := func(page int) string {
+		v := r.URL.Query()
+		v.Set("page", strconv.Itoa(page))
+		return r.URL.Path + "?" + v.Encode()
+	}
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if more {
+		next = link(page + 1)
+	}
+	return prev, next
 }
 
 // pageNumber reads the ?page= of a paged list: 1 when absent, EINVALID

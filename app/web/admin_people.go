@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -36,6 +35,10 @@ type personPage struct {
 	Saved  bool
 	Error  string
 	IsSelf bool
+	// ActAs says whether the administrator may act as this person, and
+	// if not, why.
+	ActAs   bool
+	NoActAs string
 }
 
 const peoplePageSize = 50
@@ -70,15 +73,7 @@ func (s *Server) handleAdminPeople(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Rows = append(p.Rows, row)
 	}
-	link := func(page int) string {
-		return "/admin/people?" + url.Values{"q": {p.Query}, "page": {strconv.Itoa(page)}}.Encode()
-	}
-	if p.Page > 1 {
-		p.Prev = link(p.Page - 1)
-	}
-	if more {
-		p.Next = link(p.Page + 1)
-	}
+	p.Prev, p.Next = pager(r, p.Page, more)
 	s.render(w, r, http.StatusOK, "admin_people", view{Title: "People", Page: p})
 }
 
@@ -141,6 +136,14 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 	if p.Person, err = s.personRow(ctx, *a, names); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if _, _, err := s.impersonable(ctx, actor(ctx), id); err == nil {
+		p.ActAs = true
+	} else if app.ErrorCode(err) == app.EINTERNAL {
+		s.fail(w, r, err)
+		return
+	} else {
+		p.NoActAs = app.ErrorMessage(err)
 	}
 	if p.Assign, err = s.cat.RoleAssignments(ctx, id); err != nil {
 		s.fail(w, r, err)

@@ -29,14 +29,17 @@ var statusOf = map[string]int{
 // view is what every template receives: the site, who is signed in, and
 // the page's own data.
 type view struct {
-	Site      string
-	Account   *app.Account
-	Reviewer  bool // the signed-in account reviews some group
-	Title     string
-	Path      string
-	Meta      []metaTag // <meta name content> pairs for the head
-	Canonical string
-	Page      any
+	Site     string
+	Account  *app.Account
+	Reviewer bool // the signed-in account reviews some group
+	Curator  bool // the signed-in account administers some group
+	// Impersonator is the administrator acting as Account, if one is.
+	Impersonator *app.Account
+	Title        string
+	Path         string
+	Meta         []metaTag // <meta name content> pairs for the head
+	Canonical    string
+	Page         any
 }
 
 // metaTag is one <meta name="..." content="..."> element.
@@ -108,6 +111,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if groups, all := actor(r.Context()).GroupsWith(app.RoleReviewer, app.RoleGroupAdmin); all || len(groups) > 0 {
 		v.Reviewer = true
 	}
+	if groups, all := actor(r.Context()).GroupsWith(app.RoleGroupAdmin); all || len(groups) > 0 {
+		v.Curator = true
+	}
+	v.Impersonator = impersonator(r.Context())
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		if page == "error" {

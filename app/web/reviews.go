@@ -12,7 +12,12 @@ import (
 
 // who is the audit entry's "who and from where" for a page request.
 func (s *Server) who(r *http.Request) app.AuditEntry {
-	return app.AuditEntry{ActorID: actor(r.Context()).AccountID, Address: auth.ClientAddress(r, s.cfg.AddressHeader)}
+	a := actor(r.Context())
+	e := app.AuditEntry{ActorID: a.AccountID, Address: auth.ClientAddress(r, s.cfg.AddressHeader)}
+	if a.Impersonator != 0 {
+		e.ActorID, e.OnBehalf = a.Impersonator, a.AccountID
+	}
+	return e
 }
 
 // commentView is one message of a review thread as pages show it.

@@ -39,6 +39,10 @@ type Catalog interface {
 	Publish(ctx context.Context, id int64) (*app.Version, error)
 
 	Account(ctx context.Context, id int64) (*app.Account, error)
+	// SetFeatured features a public item on the home page, or stops;
+	// Featured lists the featured item ids, newest first.
+	SetFeatured(ctx context.Context, itemID int64, on bool, who app.AuditEntry) error
+	Featured(ctx context.Context) ([]int64, error)
 	// AuthorByID returns a recorded author; ENOTFOUND if none.
 	AuthorByID(ctx context.Context, id int64) (*app.Author, error)
 	// Actor loads an account's roles into the actor the policy decides for.
@@ -183,6 +187,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
 	m.HandleFunc("GET /projects/{slug}/{id}", s.handleProject)
 	m.HandleFunc("GET /authors/{slug}/{id}", s.handleAuthor)
+	m.HandleFunc("POST /articles/{id}/feature", s.admin(s.handleFeature))
 	m.HandleFunc("GET /groups/{slug}/{id}", s.handleGroup)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)
@@ -234,6 +239,12 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/people/{id}", s.admin(s.handleAdminPerson))
 	m.HandleFunc("POST /admin/people/{id}/access", s.admin(s.handleAdminPersonAccess))
 	m.HandleFunc("POST /admin/people/{id}/roles", s.admin(s.handleAdminPersonRole))
+	m.HandleFunc("POST /admin/people/{id}/impersonate", s.admin(s.handleImpersonateStart))
+	m.HandleFunc("POST /impersonation/stop", s.signedIn(s.handleImpersonateStop))
+	m.HandleFunc("GET /admin/items", s.curator(s.handleAdminItems))
+	m.HandleFunc("GET /admin/items/{id}", s.curator(s.handleAdminItem))
+	m.HandleFunc("POST /admin/items/{id}/withdraw", s.curator(s.handleAdminItemWithdraw))
+	m.HandleFunc("POST /admin/items/{id}/transfer", s.curator(s.handleAdminItemTransfer))
 	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
 	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 
@@ -248,6 +259,7 @@ const (
 	ctxRequestID ctxKey = iota
 	ctxAccount
 	ctxActor
+	ctxImpersonator
 )
 
 func requestID(ctx context.Context) string {
@@ -276,10 +288,12 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 		rand.Read(b)
 		id := hex.EncodeToString(b)
 		ctx := context.WithValue(r.Context(), ctxRequestID, id)
+		var impErr error
 		if aid, ok := s.sessions.AccountID(r); ok {
 			if acct, err := s.cat.Account(ctx, aid); err == nil && acct.Active {
 				if act, err := s.cat.Actor(ctx, acct); err == nil {
 					ctx = context.WithValue(context.WithValue(ctx, ctxAccount, acct), ctxActor, act)
+					ctx, impErr = s.impersonate(ctx, r, acct, act)
 				}
 			}
 		}
@@ -302,6 +316,10 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 			s.log.Info("page", "req", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"took", time.Since(start))
 		}()
+		if impErr != nil {
+			s.fail(rec, r.WithContext(ctx), impErr)
+			return
+		}
 		next.ServeHTTP(rec, r.WithContext(ctx))
 	})
 }

@@ -55,7 +55,11 @@ func statusLabel(it *app.Item) string {
 
 // ownItem finds an item the signed-in account may edit; others are told it
 // does not exist.
-func (s *Server) ownItem(r *http.Request) (*app.Item, error) {
+func (s *Server) ownItem(r *http.Request) (*app.Item, error) { return s.itemIf(r, app.CanEdit) }
+
+// itemIf finds the item of the page's {id} if the policy function allows
+// the signed-in actor; others are told it does not exist.
+func (s *Server) itemIf(r *http.Request, may func(app.Actor, *app.Item) bool) (*app.Item, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
@@ -64,7 +68,7 @@ func (s *Server) ownItem(r *http.Request) (*app.Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !app.CanEdit(actor(r.Context()), it) {
+	if !may(actor(r.Context()), it) {
 		return nil, app.Errorf(app.ENOTFOUND, "item %d not found", id)
 	}
 	return it, nil
@@ -117,11 +121,22 @@ func (s *Server) handleSave(w http.ResponseWriter, r *http.Request) {
 		s.renderEdit(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
-	if _, err := s.cat.UpdateDraft(r.Context(), it.ID, md); err != nil {
+	if err := s.saveDraft(r, it, md); err != nil {
 		s.formFailed(w, r, p, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/account/articles/%d?saved=1", it.ID), http.StatusSeeOther)
+}
+
+// saveDraft stores the edited draft; an edit by anyone but the owner (a
+// curator, or an administrator acting as the owner) is audited.
+func (s *Server) saveDraft(r *http.Request, it *app.Item, md app.Metadata) error {
+	if who := s.who(r); who.ActorID != it.AccountID || who.OnBehalf != 0 {
+		_, err := s.cat.EditDraft(r.Context(), it.ID, md, who)
+		return err
+	}
+	_, err := s.cat.UpdateDraft(r.Context(), it.ID, md)
+	return err
 }
 
 // formFailed shows the form again, with everything typed, when the catalog

@@ -90,12 +90,20 @@ func TestBrowser(t *testing.T) {
 		script(t, "a11y.cjs", "CARREL_PAGES="+jsonString(t, pages))
 	})
 
+	if _, err := s.cli(password+"\n", "user", "add", "--email", "admin@example.edu", "--name", "Ada Admin", "--admin", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
 	t.Run("AdminAccessibility", func(t *testing.T) {
-		if _, err := s.cli(password+"\n", "user", "add", "--email", "admin@example.edu", "--name", "Ada Admin", "--admin", "--password-stdin"); err != nil {
-			t.Fatal(err)
-		}
-		pages := []string{"/admin", "/admin/audit", "/admin/audit?action=item", "/admin/people", "/admin/people/1", "/admin/groups", "/admin/groups/1", "/admin/reports"}
+		pages := []string{"/admin", "/admin/audit", "/admin/audit?action=item", "/admin/people", "/admin/people/1", "/admin/groups", "/admin/groups/1", "/admin/reports",
+			"/admin/items", "/admin/items?status=lost", fmt.Sprintf("/admin/items/%d", item), fmt.Sprintf("/admin/items/%d", draft)}
 		script(t, "a11y.cjs", "CARREL_PAGES="+jsonString(t, pages), "CARREL_EMAIL=admin@example.edu")
+	})
+
+	t.Run("AdminItems", func(t *testing.T) {
+		lagoon := s.createItem(t, tok, "Lagoon salinity")
+		s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", lagoon), tok, nil).want(t, 201)
+		script(t, "admin_items.cjs", fmt.Sprintf("CARREL_ITEM=%d", lagoon), "CARREL_EMAIL=admin@example.edu",
+			fmt.Sprintf("CARREL_DEPOSITOR_ID=%d", s.accountID("depositor@example.edu")))
 	})
 
 	t.Run("XSS", func(t *testing.T) {
