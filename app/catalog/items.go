@@ -49,6 +49,9 @@ func (db *DB) createItem(ctx context.Context, accountID, groupID int64, md app.M
 		if err := checkMetadata(ctx, tx, &md); err != nil {
 			return err
 		}
+		if err := checkRetired(ctx, tx, &md, nil); err != nil {
+			return err
+		}
 		if err := groupExists(ctx, tx, groupID); err != nil {
 			return err
 		}
@@ -101,12 +104,19 @@ func (db *DB) updateDraft(ctx context.Context, id int64, md app.Metadata, then f
 		if err != nil {
 			return err
 		}
-		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM items WHERE id = ?`, id).Scan(&status); err != nil {
+		var status, was string
+		if err := tx.QueryRowContext(ctx, `SELECT status, draft FROM items WHERE id = ?`, id).Scan(&status, &was); err != nil {
 			return notFound(err, "item %d not found", id)
 		}
 		if status == string(app.StatusWithdrawn) {
 			return app.Errorf(app.ECONFLICT, "item %d has been withdrawn and can no longer be edited", id)
+		}
+		var prev app.Metadata
+		if err := json.Unmarshal([]byte(was), &prev); err != nil {
+			return app.Internal(err, "decode draft")
+		}
+		if err := checkRetired(ctx, tx, &md, &prev); err != nil {
+			return err
 		}
 		if _, err = tx.ExecContext(ctx, `UPDATE items SET draft = ?, draft_changed = 1, modified_at = ? WHERE id = ?`,
 			string(body), db.stamp(), id); err != nil || then == nil {
