@@ -11,9 +11,13 @@ type ItemFilter struct {
 	ModifiedSince  time.Time
 	DOI, Handle    string
 	ResourceDOI    string
-	Order          string // created_date, published_date or modified_date
-	Desc           bool
-	Offset, Limit  int
+	// FindableOnly, in a public listing, leaves out what the public may not
+	// find: confidential items and items under an embargo of the whole
+	// item (app.FindableByAll), as search's public scope does.
+	FindableOnly  bool
+	Order         string // created_date, published_date or modified_date
+	Desc          bool
+	Offset, Limit int
 	// After, if set, continues the listing after that row (keyset paging,
 	// which Figshare's X-Cursor header exposes); Offset is then ignored.
 	After *ListPosition

@@ -39,7 +39,7 @@ func cacheKeys(q Query) (whole, facets string, ok bool) {
 		return "", "", false
 	}
 	whole = string(b)
-	q.Offset, q.Limit, q.Sort, q.Desc, q.Highlight = 0, 0, "", false, false
+	q.Offset, q.Limit, q.Sort, q.Desc, q.Highlight, q.CountOnly = 0, 0, "", false, false, false
 	if b, err = json.Marshal(q); err != nil {
 		return "", "", false
 	}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -86,4 +87,20 @@ func countOf(r *Result, facet, term string) int {
 		}
 	}
 	return 0
+}
+
+// TestSearch_CountOnly checks that a count-only query returns the same total
+// and facets as the full query, and no hits.
+func TestSearch_CountOnly(t *testing.T) {
+	// Two indexes, so that neither answer comes from the other's cache.
+	full := mustSearch(t, fixtureIndex(t), Query{Facets: true, Limit: 3})
+	count := mustSearch(t, fixtureIndex(t), Query{Facets: true, CountOnly: true})
+	if len(count.Hits) != 0 || count.Total != full.Total || full.Total != 6 {
+		t.Fatalf("count only: %d hits, total %d; full query: total %d", len(count.Hits), count.Total, full.Total)
+	}
+	for _, name := range FacetNames() {
+		if fmt.Sprint(count.Facets[name]) != fmt.Sprint(full.Facets[name]) {
+			t.Errorf("facet %s: count only %v, full %v", name, count.Facets[name], full.Facets[name])
+		}
+	}
 }

@@ -63,6 +63,9 @@ type Query struct {
 
 	Offset int // at most MaxOffset
 	Limit  int // 1..MaxLimit; 0 means DefaultLimit
+	// CountOnly returns no hits, only the total and the facets: the cheap
+	// part of browsing everything, whose page the catalog lists in order.
+	CountOnly bool
 
 	Facets bool // count facet terms over all matching items
 	// FacetNames limits the facets counted to these (Facet* constants);
@@ -165,10 +168,13 @@ func sortFields() map[string]string {
 // in defaults.
 func (q *Query) validate() error {
 	switch {
-	case q.Limit == 0:
+	case q.Limit == 0 && !q.CountOnly:
 		q.Limit = DefaultLimit
 	case q.Limit < 0 || q.Limit > MaxLimit:
 		return app.Errorf(app.EINVALID, "limit must be between 1 and %d", MaxLimit)
+	}
+	if q.CountOnly {
+		q.Offset, q.Limit, q.Sort, q.Desc, q.Highlight = 0, 0, "", false, false
 	}
 	if q.Offset < 0 || q.Offset > MaxOffset {
 		return app.Errorf(app.EINVALID, "offset must be between 0 and %d", MaxOffset)

@@ -128,6 +128,9 @@ func (ix *Index) request(q Query, e expr) *bleve.SearchRequest {
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit, q.Offset, false)
 	order := sortOrder(q, hasText)
+	if q.CountOnly {
+		order = search.SortOrder{&search.SortDocID{}} // nothing is collected to sort
+	}
 	req.SortByCustom(order)
 	if _, byScore := order[0].(*search.SortScore); !byScore {
 		// Scores would only be thrown away: skip computing them, which

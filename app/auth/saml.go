@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/crewjam/saml"
-	"github.com/crewjam/saml/samlsp"
 	dsig "github.com/russellhaering/goxmldsig"
 
 	"carrel/app"
@@ -27,6 +26,11 @@ type SAMLIdP struct {
 	Label        string // on the sign-in page
 	MetadataURL  string
 	MetadataFile string
+	// MetadataCert, or else MetadataFingerprint (SHA-256 of the signing
+	// certificate), when set, requires the metadata to carry a valid
+	// signature by that certificate.
+	MetadataCert        *x509.Certificate
+	MetadataFingerprint string
 }
 
 // SAMLConfig is Carrel's side of SAML2 single sign-on: the service
@@ -37,7 +41,7 @@ type SAMLConfig struct {
 	Key         *rsa.PrivateKey
 	Cert        *x509.Certificate
 	IdPs        []SAMLIdP
-	Refresh     time.Duration     // how often IdP metadata is fetched again
+	CacheDir    string            // where metadata fetched from URLs is kept
 	Groups      map[string]string // affiliation or group value -> Carrel group
 	AdminGroups []string
 	RoleMap     []RoleMapping // affiliation, entitlement or group value -> role
@@ -65,16 +69,23 @@ type SAML struct {
 	log   *slog.Logger
 	mu    sync.Mutex
 	meta  map[string]*idpMetadata
+	tried map[string]time.Time // when fetching was last tried, with no copy held
 }
 
+// idpMetadata is the metadata held for an IdP, with the size and time of
+// the file it was read from, so that a newer copy is noticed.
 type idpMetadata struct {
-	desc    *saml.EntityDescriptor
-	fetched time.Time
+	desc  *saml.EntityDescriptor
+	until time.Time // validUntil; zero if none
+	mod   time.Time
+	size  int64
 }
 
-// NewSAML returns a service provider and loads each IdP's metadata. An
-// unreadable metadata file is an error; an unreachable metadata URL is
-// logged and tried again when someone signs in.
+// NewSAML returns a service provider and loads each IdP's metadata: from
+// its metadata_file, or from the copy of its metadata_url kept in
+// CacheDir, fetched first if there is none. An unreadable metadata file is
+// an error; an unreachable metadata URL is logged and tried again when
+// someone signs in.
 func NewSAML(ctx context.Context, cfg SAMLConfig, store SAMLStore, log *slog.Logger) (*SAML, error) {
 	if !strings.HasPrefix(cfg.BaseURL, "http://") && !strings.HasPrefix(cfg.BaseURL, "https://") {
 		return nil, fmt.Errorf("SAML needs server.base_url (the public URL identity providers send people back to)")
@@ -83,17 +94,14 @@ func NewSAML(ctx context.Context, cfg SAMLConfig, store SAMLStore, log *slog.Log
 	if cfg.EntityID == "" {
 		cfg.EntityID = cfg.BaseURL + "/saml/metadata"
 	}
-	if cfg.Refresh <= 0 {
-		cfg.Refresh = time.Hour
-	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 20 * time.Second}
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	s := &SAML{cfg: cfg, store: store, log: log, meta: map[string]*idpMetadata{}}
+	s := &SAML{cfg: cfg, store: store, log: log, meta: map[string]*idpMetadata{}, tried: map[string]time.Time{}}
 	for _, idp := range cfg.IdPs {
 		if _, err := s.metadata(ctx, idp.Name); err != nil {
 			if idp.MetadataFile != "" {
-				return nil, err
+				return nil, fmt.Errorf("SAML idp %s: %w", idp.Name, err)
 			}
 			log.Warn("SAML identity provider metadata unavailable; will retry at sign-in", "idp", idp.Name, "err", err)
 		}
@@ -118,8 +126,11 @@ func (s *SAML) idp(name string) (SAMLIdP, bool) {
 	return SAMLIdP{}, false
 }
 
-// metadata returns an IdP's metadata, fetching it again when older than
-// the refresh interval; if fetching fails, the copy held is kept.
+// metadata returns an IdP's metadata. It reads the kept file again when it
+// has changed (the saml-metadata-refresh job, in this process or another,
+// replaces it atomically), so the copy held is swapped at once and never
+// half-read; a file that fails its checks leaves the copy held in use.
+// Metadata past its validUntil is not used.
 func (s *SAML) metadata(ctx context.Context, name string) (*saml.EntityDescriptor, error) {
 	idp, ok := s.idp(name)
 	if !ok {
@@ -128,41 +139,40 @@ func (s *SAML) metadata(ctx context.Context, name string) (*saml.EntityDescripto
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	held := s.meta[name]
-	if held != nil && time.Since(held.fetched) < s.cfg.Refresh {
-		return held.desc, nil
-	}
-	desc, err := s.load(ctx, idp)
-	if err != nil {
-		if held != nil {
-			s.log.Warn("SAML metadata refresh failed; keeping the previous copy", "idp", name, "err", err)
-			held.fetched = time.Now() // try again after another interval
-			return held.desc, nil
+	path := idp.MetadataPath(s.cfg.CacheDir)
+	fi, loadErr := os.Stat(path)
+	if loadErr == nil && (held == nil || !fi.ModTime().Equal(held.mod) || fi.Size() != held.size) {
+		var m *idpMetadata
+		if m, loadErr = readMetadataFile(path, idp); loadErr == nil {
+			held, s.meta[name] = m, m
+		} else if held != nil {
+			s.log.Warn("SAML metadata not usable; keeping the copy held", "idp", name, "err", loadErr)
 		}
-		return nil, app.Internal(err, "identity provider metadata")
 	}
-	s.meta[name] = &idpMetadata{desc: desc, fetched: time.Now()}
-	return desc, nil
-}
-
-func (s *SAML) load(ctx context.Context, idp SAMLIdP) (*saml.EntityDescriptor, error) {
-	if idp.MetadataFile != "" {
-		b, err := os.ReadFile(idp.MetadataFile)
-		if err != nil {
-			return nil, fmt.Errorf("SAML idp %s metadata_file: %w", idp.Name, err)
+	if held == nil && idp.MetadataFile != "" {
+		return nil, loadErr
+	}
+	if held == nil && idp.MetadataURL != "" {
+		// Nothing kept yet (first start): fetch now, at most once a minute.
+		if time.Since(s.tried[name]) > time.Minute {
+			s.tried[name] = time.Now()
+			if err := FetchIdPMetadata(ctx, s.cfg.HTTPClient, idp, s.cfg.CacheDir); err != nil {
+				return nil, app.Internal(err, "identity provider metadata")
+			}
+			m, err := readMetadataFile(path, idp)
+			if err != nil {
+				return nil, app.Internal(err, "identity provider metadata")
+			}
+			held, s.meta[name] = m, m
 		}
-		d, err := samlsp.ParseMetadata(b)
-		if err != nil {
-			return nil, fmt.Errorf("SAML idp %s metadata_file %s: %w", idp.Name, idp.MetadataFile, err)
-		}
-		return d, nil
 	}
-	u, err := url.Parse(idp.MetadataURL)
-	if err != nil {
-		return nil, fmt.Errorf("SAML idp %s metadata_url: %w", idp.Name, err)
+	if held == nil {
+		return nil, app.Errorf(app.EINTERNAL, "no metadata for identity provider %s yet", name)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	return samlsp.FetchMetadata(ctx, s.cfg.HTTPClient, *u)
+	if !held.until.IsZero() && !time.Now().Before(held.until) {
+		return nil, app.Errorf(app.EINTERNAL, "the metadata of identity provider %s expired at %s; the saml-metadata-refresh job has not fetched newer metadata", name, held.until.Format(time.RFC3339))
+	}
+	return held.desc, nil
 }
 
 // serviceProvider is Carrel's service provider facing one IdP.

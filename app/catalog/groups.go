@@ -246,20 +246,7 @@ func (db *DB) Actor(ctx context.Context, a *app.Account) (app.Actor, error) {
 
 // Subtree returns a group's id and the ids of all its descendants.
 func (db *DB) Subtree(ctx context.Context, groupID int64) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, subtreeSQL, groupID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, translate(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, translate(rows.Err())
+	return db.ids(ctx, subtreeSQL, groupID)
 }
 
 // auditIn records who did action to target inside the transaction making

@@ -29,6 +29,10 @@ func (db *DB) ListItems(ctx context.Context, f app.ItemFilter) ([]app.ListedItem
 			add("i.modified_at >= ?", formatTime(f.ModifiedSince))
 		}
 	}
+	if public && f.FindableOnly {
+		where = append(where, "i.confidential = 0")
+		add("NOT (i.embargo_type = '"+string(app.EmbargoItem)+"' AND (i.embargo_until = '' OR i.embargo_until > ?))", db.stamp())
+	}
 	if f.ItemType != 0 {
 		add("i.pub_type = ?", f.ItemType)
 	}

@@ -117,6 +117,9 @@ type IndexFinder struct {
 
 // Find runs the query in the public scope of the index.
 func (f IndexFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, error) {
+	if browsing(q) {
+		return f.browse(ctx, q)
+	}
 	res, err := f.Index.Search(ctx, search.Query{Text: q.Text, Viewer: q.Viewer, Scope: search.ScopePublic,
 		Offset: q.Offset, Limit: q.Limit, Sort: q.Sort, Desc: q.Desc, Terms: q.Terms, ORCID: q.ORCID, Groups: q.Groups,
 		Facets: q.Facets, Highlight: strings.TrimSpace(q.Text) != ""})
@@ -145,6 +148,40 @@ func (f IndexFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, er
 		}
 		it.Draft = app.Metadata{}
 		out.Items = append(out.Items, app.ListedItem{Item: it, Version: v})
+	}
+	return out, nil
+}
+
+// browsing reports whether q asks for everything, newest first: the page
+// the search box leads to when empty.
+func browsing(q SearchQuery) bool {
+	return strings.TrimSpace(q.Text) == "" && len(q.Terms) == 0 && q.ORCID == "" && len(q.Groups) == 0 &&
+		(q.Sort == "" || q.Sort == search.SortPublished) && q.Desc
+}
+
+// browse answers a browse of everything: the index counts the matches and
+// the facets, which costs no sort (and is cached until the index changes);
+// the catalog lists the page in published order from its own index, where
+// the search index would have to sort every public item for each page.
+func (f IndexFinder) browse(ctx context.Context, q SearchQuery) (*SearchResult, error) {
+	res, err := f.Index.Search(ctx, search.Query{Viewer: q.Viewer, Scope: search.ScopePublic, CountOnly: true, Facets: q.Facets})
+	if err != nil {
+		return nil, err
+	}
+	if q.Offset > search.MaxOffset {
+		return nil, app.Errorf(app.EINVALID, "offset must be between 0 and %d", search.MaxOffset)
+	}
+	items, err := f.Catalog.ListItems(ctx, app.ItemFilter{FindableOnly: true, Order: "published_date", Desc: true,
+		Offset: q.Offset, Limit: q.Limit})
+	if err != nil {
+		return nil, err
+	}
+	out := &SearchResult{Total: int(res.Total), Facets: res.Facets}
+	now := time.Now()
+	for _, li := range items {
+		if li.Version != nil && app.FindableByAll(li.Item, now) {
+			out.Items = append(out.Items, li)
+		}
 	}
 	return out, nil
 }

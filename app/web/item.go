@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"carrel/app"
 )
@@ -58,7 +60,10 @@ type itemPage struct {
 	Cite        citation
 	Share       []shareLink
 	CanEdit     bool
-	Usage       *itemUsage // counts and chart of a public item
+	// CanFeature is set for an administrator on a public item's page;
+	// Featured says whether the home page features the item.
+	CanFeature, Featured bool
+	Usage                *itemUsage // counts and chart of a public item
 	// Notice explains what an embargo or confidentiality hides.
 	Notice string
 	// Stub is a whole-item embargo's page: title and notice only.
@@ -121,6 +126,14 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 	if err := s.fillItemPage(r, p, files); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if a.Admin && !p.Draft && !p.Withdrawn && !p.Stub && p.LinkToken == "" && app.FindableByAll(it, time.Now()) {
+		ids, err := s.cat.Featured(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.CanFeature, p.Featured = true, slices.Contains(ids, it.ID)
 	}
 	if !p.Draft && !p.Stub {
 		if err := s.signpostPage(w, r, p, it.ID, want); err != nil {

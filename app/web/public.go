@@ -48,6 +48,7 @@ func cardOf(v *vocabulary, li app.ListedItem) card {
 type homePage struct {
 	Items      int64
 	Files      int64
+	Featured   []card
 	Recent     []card
 	SearchHint string
 }
@@ -61,6 +62,10 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	p := homePage{}
 	if p.Items, p.Files, err = s.counts.get(ctx, s.cat.PublicCounts); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Featured, err = s.featuredCards(ctx, v); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -39,6 +39,10 @@ type Catalog interface {
 	Publish(ctx context.Context, id int64) (*app.Version, error)
 
 	Account(ctx context.Context, id int64) (*app.Account, error)
+	// SetFeatured features a public item on the home page, or stops;
+	// Featured lists the featured item ids, newest first.
+	SetFeatured(ctx context.Context, itemID int64, on bool, who app.AuditEntry) error
+	Featured(ctx context.Context) ([]int64, error)
 	// AuthorByID returns a recorded author; ENOTFOUND if none.
 	AuthorByID(ctx context.Context, id int64) (*app.Author, error)
 	// Actor loads an account's roles into the actor the policy decides for.
@@ -187,6 +191,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /collections/{slug}/{id}/versions/{v}", s.handleCollection)
 	m.HandleFunc("GET /projects/{slug}/{id}", s.handleProject)
 	m.HandleFunc("GET /authors/{slug}/{id}", s.handleAuthor)
+	m.HandleFunc("POST /articles/{id}/feature", s.admin(s.handleFeature))
 	m.HandleFunc("GET /groups/{slug}/{id}", s.handleGroup)
 	m.HandleFunc("GET /preview/{fid}", s.handlePreview)
 	m.HandleFunc("GET /preview/{fid}/raw", s.handlePreviewRaw)

@@ -15,9 +15,12 @@ import (
 // expectation is one letter per actor, in matrixActors order:
 //
 //	y  allowed: the response carries the item's description (or file bytes)
-//	s  only the embargo notice: 200 without the description
+//	s  200 without the marker: only the embargo notice, or the published
+//	   version while a new one awaits review
 //	d  OAI-PMH: a deleted header, no metadata
-//	f  OAI-PMH: metadata with the files (y: metadata without them)
+//	f  OAI-PMH: metadata with the files (y: metadata without them; s: a
+//	   record without the marker, e.g. the published version while the
+//	   next one, with a new marker, awaits review)
 //	n  denied: 404 (never 403, so ids do not leak), or absent from results
 //
 // To add a route, add a matrixProbe; to add a state, add a matrixState with
@@ -32,6 +35,7 @@ type matrixItem struct {
 	id, file     int64
 	marker, mark string // marker is in the description, mark in the file
 	link         string // private-link token
+	review       int64  // the item's review (curation) id, once submitted
 }
 
 // matrixEnv is the running server and one HTTP client per actor: a browser
@@ -162,6 +166,16 @@ func (e *matrixEnv) publish(t *testing.T, it *matrixItem) {
 	e.s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", it.id), e.owner, nil).want(t, 201)
 }
 
+// submit turns review on for the item's faculty, submits the item's draft
+// for review, and turns review off again (so the other states publish).
+func (e *matrixEnv) submit(t *testing.T, it *matrixItem) {
+	must(e.s.cli("", "group", "review", "2", "on"))
+	var loc struct{ Location string }
+	e.s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", it.id), e.owner, nil).want(t, 202).JSON(t, &loc)
+	fmt.Sscanf(loc.Location[strings.LastIndex(loc.Location, "/")+1:], "%d", &it.review)
+	must(e.s.cli("", "group", "review", "2", "off"))
+}
+
 func (e *matrixEnv) embargo(t *testing.T, it *matrixItem, typ, date string) {
 	e.s.do("PUT", fmt.Sprintf("/v2/account/articles/%d/embargo", it.id), e.owner, map[string]any{
 		"is_embargoed": true, "embargo_type": typ, "embargo_date": date, "embargo_reason": "patent pending"}).want(t, 205)
@@ -268,6 +282,19 @@ func matrixProbes() []matrixProbe {
 			st, body := e.get(t, a, "GET", path, "")
 			return letter(t, path, st, body, "Matrix item", 200)
 		}},
+		{"api review", func(t *testing.T, e *matrixEnv, a int, it *matrixItem) byte {
+			path := fmt.Sprintf("/v2/account/institution/review/%d", it.review)
+			st, body := e.get(t, a, "GET", path, "")
+			return letter(t, path, st, body, it.marker, 200)
+		}},
+		{"web review page", func(t *testing.T, e *matrixEnv, a int, it *matrixItem) byte {
+			path := fmt.Sprintf("/admin/reviews/%d", it.review)
+			st, body := e.get(t, a, "GET", path, "")
+			if st == 200 && strings.Contains(body, `action="/login"`) {
+				return 'n' // the sign-in page: anonymous
+			}
+			return letter(t, path, st, body, it.marker, 200)
+		}},
 		{"web curation", func(t *testing.T, e *matrixEnv, a int, it *matrixItem) byte {
 			// The administrators' item page: no redirect is followed, so
 			// that an anonymous visitor's way to the sign-in page counts
@@ -299,6 +326,8 @@ func matrixProbes() []matrixProbe {
 				return 'f' // metadata and the files
 			case strings.Contains(body, it.marker):
 				return 'y' // metadata only
+			case strings.Contains(body, "<metadata>"):
+				return 's' // a record, without the marker (an older version's)
 			}
 			t.Errorf("oai record of %d: %.300s", it.id, body)
 			return '?'

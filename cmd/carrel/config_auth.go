@@ -1,7 +1,10 @@
 package main
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -70,15 +73,14 @@ type RoleMapConfig struct {
 // SAMLConfig is [auth.saml]: single sign-on through SAML2 identity
 // providers, each an [[auth.saml.idp]] entry.
 type SAMLConfig struct {
-	Enabled                bool              `toml:"enabled"`
-	EntityID               string            `toml:"entity_id"`
-	KeyFile                string            `toml:"key_file"`
-	CertFile               string            `toml:"cert_file"`
-	MetadataRefreshMinutes int               `toml:"metadata_refresh_minutes"`
-	Groups                 map[string]string `toml:"groups"`
-	AdminGroups            []string          `toml:"admin_groups"`
-	RoleMap                []RoleMapConfig   `toml:"role_map"`
-	IdPs                   []IdPConfig       `toml:"idp"`
+	Enabled     bool              `toml:"enabled"`
+	EntityID    string            `toml:"entity_id"`
+	KeyFile     string            `toml:"key_file"`
+	CertFile    string            `toml:"cert_file"`
+	Groups      map[string]string `toml:"groups"`
+	AdminGroups []string          `toml:"admin_groups"`
+	RoleMap     []RoleMapConfig   `toml:"role_map"`
+	IdPs        []IdPConfig       `toml:"idp"`
 }
 
 // IdPConfig is one [[auth.saml.idp]]: an identity provider people may
@@ -88,6 +90,11 @@ type IdPConfig struct {
 	Label        string `toml:"label"`
 	MetadataURL  string `toml:"metadata_url"`
 	MetadataFile string `toml:"metadata_file"`
+	// MetadataSigningCert (a PEM file) or MetadataFingerprint (SHA-256 of
+	// the signer's certificate) makes Carrel accept only metadata signed
+	// by that certificate.
+	MetadataSigningCert string `toml:"metadata_signing_cert"`
+	MetadataFingerprint string `toml:"metadata_fingerprint"`
 }
 
 func defaultAuth() AuthConfig {
@@ -98,7 +105,7 @@ func defaultAuth() AuthConfig {
 			MailAttribute: "mail", DisplayNameAttr: "displayName", FirstNameAttribute: "givenName", LastNameAttribute: "sn",
 			ORCIDAttribute: "eduPersonOrcid", GroupAttribute: "memberOf", GroupFilter: "(member={dn})", GroupNameAttribute: "cn",
 			Groups: map[string]string{}, AdminGroups: []string{}, RoleMap: []RoleMapConfig{}},
-		SAML: SAMLConfig{MetadataRefreshMinutes: 60, Groups: map[string]string{}, AdminGroups: []string{}, RoleMap: []RoleMapConfig{}, IdPs: []IdPConfig{}},
+		SAML: SAMLConfig{Groups: map[string]string{}, AdminGroups: []string{}, RoleMap: []RoleMapConfig{}, IdPs: []IdPConfig{}},
 	}
 }
 
@@ -187,8 +194,8 @@ func (c AuthConfig) validate(baseURL string) error {
 		if _, err := roleMappings("auth.saml", s.RoleMap, seen); err != nil {
 			return err
 		}
-		if s.MetadataRefreshMinutes <= 0 {
-			return fmt.Errorf("config: auth.saml.metadata_refresh_minutes must be positive")
+		if _, err := samlIdPs(s); err != nil {
+			return err
 		}
 	} else if len(s.IdPs) > 0 {
 		return fmt.Errorf("config: [[auth.saml.idp]] entries are set but auth.saml.enabled is false: set it to true, or remove them")
@@ -231,6 +238,46 @@ func roleMappings(section string, entries []RoleMapConfig, idps map[string]bool)
 			return nil, fmt.Errorf("config: %s.idp %q names no [[auth.saml.idp]]", sec, e.IdP)
 		}
 		out = append(out, auth.RoleMapping{DirectoryGroup: strings.TrimSpace(e.DirectoryGroup), Group: strings.TrimSpace(e.Group), Role: role, IdP: e.IdP})
+	}
+	return out, nil
+}
+
+// samlIdPs returns the configured identity providers as the auth package
+// takes them, with their metadata signing certificates loaded.
+func samlIdPs(s SAMLConfig) ([]auth.SAMLIdP, error) {
+	out := make([]auth.SAMLIdP, 0, len(s.IdPs))
+	for i, c := range s.IdPs {
+		idp := auth.SAMLIdP{Name: c.Name, Label: c.Label, MetadataURL: c.MetadataURL, MetadataFile: c.MetadataFile}
+		if idp.Label == "" {
+			idp.Label = c.Name
+		}
+		sec := fmt.Sprintf("auth.saml.idp[%d]", i)
+		if c.MetadataURL != "" && c.MetadataFile != "" {
+			return nil, fmt.Errorf("config: %s: set metadata_url or metadata_file, not both", sec)
+		}
+		if c.MetadataURL != "" && !strings.HasPrefix(c.MetadataURL, "https://") && !strings.HasPrefix(c.MetadataURL, "http://") {
+			return nil, fmt.Errorf("config: %s.metadata_url %q must be an http(s) URL", sec, c.MetadataURL)
+		}
+		if c.MetadataSigningCert != "" {
+			b, err := os.ReadFile(c.MetadataSigningCert)
+			if err != nil {
+				return nil, fmt.Errorf("config: %s.metadata_signing_cert: %w", sec, err)
+			}
+			block, _ := pem.Decode(b)
+			if block == nil || block.Type != "CERTIFICATE" {
+				return nil, fmt.Errorf("config: %s.metadata_signing_cert %s holds no PEM CERTIFICATE", sec, c.MetadataSigningCert)
+			}
+			if idp.MetadataCert, err = x509.ParseCertificate(block.Bytes); err != nil {
+				return nil, fmt.Errorf("config: %s.metadata_signing_cert: %w", sec, err)
+			}
+		}
+		if f := c.MetadataFingerprint; f != "" {
+			if n := auth.NormalizeFingerprint(f); len(n) != 95 || strings.Trim(n, "0123456789ABCDEF:") != "" {
+				return nil, fmt.Errorf("config: %s.metadata_fingerprint %q is not a SHA-256 fingerprint (64 hex digits)", sec, f)
+			}
+			idp.MetadataFingerprint = f
+		}
+		out = append(out, idp)
 	}
 	return out, nil
 }

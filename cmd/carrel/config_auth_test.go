@@ -13,6 +13,9 @@ import (
 // ldapOK is a complete [auth.ldap] section.
 const ldapOK = "[auth.ldap]\nenabled = true\nurl = \"ldap://x\"\nbase_dn = \"dc=x\"\n"
 
+// samlOK is a complete [auth.saml] section whose one IdP entry is last.
+const samlOK = "[server]\nbase_url = \"https://r.example\"\n[auth.saml]\nenabled = true\n[[auth.saml.idp]]\nname = \"campus\"\nmetadata_url = \"https://idp.example.edu/metadata\"\n"
+
 // TestAuthConfigHalfConfigured: `carrel serve` refuses to start when a
 // sign-in method is enabled without its required keys, naming them.
 func TestAuthConfigHalfConfigured(t *testing.T) {
@@ -35,6 +38,9 @@ func TestAuthConfigHalfConfigured(t *testing.T) {
 		{"RoleMapLDAPWithIdP", ldapOK + "[[auth.ldap.role_map]]\ndirectory_group = \"x\"\nrole = \"reviewer\"\nidp = \"campus\"\n", "for [[auth.saml.role_map]] only"},
 		{"RoleMapUnknownIdP", "[server]\nbase_url = \"https://r.example\"\n[auth.saml]\nenabled = true\n[[auth.saml.idp]]\nname = \"campus\"\nmetadata_file = \"m.xml\"\n" +
 			"[[auth.saml.role_map]]\ndirectory_group = \"x\"\nrole = \"reviewer\"\nidp = \"partner\"\n", "names no [[auth.saml.idp]]"},
+		{"SAMLBadFingerprint", samlOK + "metadata_fingerprint = \"AB:CD\"\n", "is not a SHA-256 fingerprint"},
+		{"SAMLMissingSigningCert", samlOK + "metadata_signing_cert = \"/nonexistent/signer.pem\"\n", "metadata_signing_cert"},
+		{"SAMLURLAndFile", samlOK + "metadata_file = \"m.xml\"\n", "not both"},
 		{"ThrottleNonsense", "[auth.local]\nbase_delay_seconds = 0\n", "throttle settings"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -48,6 +48,7 @@ func registerJobs(s *jobs.Scheduler, d jobDeps) error {
 		{"embargo-lift", "lifts embargoes whose date has come; the items become public in search and OAI-PMH", embargoLiftJob(d.cat)},
 		{"notify", "turns review events and lifting embargoes into mail and sends the outbox ([mail]); retries what the SMTP server refused", notifyJob(d)},
 		{"metadata-dump", "writes the bulk metadata dump served at /dumps/metadata.jsonl.gz: every public record as gzipped JSON Lines", metadataDumpJob(d)},
+		{"saml-metadata-refresh", "fetches each SAML identity provider's metadata from its metadata_url, checks it and swaps it in; a failure keeps the last good copy", samlMetadataJob(d)},
 		{"private-link-expiry", "deletes expired private links (they stop working when they expire) and audits each", privateLinkExpiryJob(d.cat)},
 	}
 	for _, j := range table {

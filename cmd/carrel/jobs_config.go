@@ -15,15 +15,16 @@ import (
 // without an entry here runs only by hand (carrel jobs run NAME).
 func defaultJobs() map[string]JobConfig {
 	return map[string]JobConfig{
-		"doi-outbox":          {Schedule: "@every 15m", Enabled: true},
-		stats.RollupJobName:   {Schedule: "@every 1m", Enabled: true},
-		"backup":              {Schedule: "15 2 * * *", Enabled: true},
-		"fixity-audit":        {Schedule: "30 * * * *", Enabled: true},
-		"preservation-export": {Schedule: "45 2 * * *", Enabled: true},
-		"embargo-lift":        {Schedule: "*/10 * * * *", Enabled: true},
-		"private-link-expiry": {Schedule: "30 3 * * *", Enabled: true},
-		"metadata-dump":       {Schedule: "0 4 * * *", Enabled: true},
-		"notify":              {Schedule: "@every 1m", Enabled: true},
+		"doi-outbox":            {Schedule: "@every 15m", Enabled: true},
+		stats.RollupJobName:     {Schedule: "@every 1m", Enabled: true},
+		"backup":                {Schedule: "15 2 * * *", Enabled: true},
+		"fixity-audit":          {Schedule: "30 * * * *", Enabled: true},
+		"preservation-export":   {Schedule: "45 2 * * *", Enabled: true},
+		"embargo-lift":          {Schedule: "*/10 * * * *", Enabled: true},
+		"private-link-expiry":   {Schedule: "30 3 * * *", Enabled: true},
+		"saml-metadata-refresh": {Schedule: "20 * * * *", Enabled: true},
+		"metadata-dump":         {Schedule: "0 4 * * *", Enabled: true},
+		"notify":                {Schedule: "@every 1m", Enabled: true},
 	}
 }
 

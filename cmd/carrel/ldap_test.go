@@ -69,7 +69,7 @@ admin_groups = ["carrel-admins"]
 	if !strings.HasPrefix(locked, "401") || locked != unknown {
 		t.Errorf("a locked directory user is answered differently from an unknown one")
 	}
-	for _, inj := range []string{"*)(uid=*", "ad*", "*"} {
+	for _, inj := range []string{"*)(uid=*", "ad*", "*", "ada)(|(objectClass=*)", "*)(&", `ada\00`, `\2a`, "ada\x00", "ada)"} {
 		if got := s.postLogin(browser(), inj, ldaptest.AdaPassword); got != http.StatusUnauthorized {
 			t.Errorf("filter injection %q: %d", inj, got)
 		}

@@ -67,6 +67,31 @@ role = "group_admin"
 	if got, want := roleSummary(t, s, "ada@example.edu"), "reporter@Library/hand"; got != want {
 		t.Errorf("after the IdP stopped sending them: %q, want %q", got, want)
 	}
+
+	t.Run("Deactivated", func(t *testing.T) {
+		// A session planted before sign-in is replaced; deactivation ends
+		// the SSO session at once and refuses the next SAML sign-in.
+		b := browser()
+		plant(s, b, &http.Cookie{Name: "carrel_session", Value: "planted-before-sign-in"})
+		env.signIn(t, b, "campus", "ada", "ada-idp-password")
+		if c := sessionCookie(t, s, b); c.Value == "planted-before-sign-in" || status(t, b, s.URL+"/account") != 200 {
+			t.Fatal("no fresh session after SAML sign-in")
+		}
+		must(s.cli("", "user", "deactivate", "ada@example.edu"))
+		if got := status(t, b, s.URL+"/account"); got != http.StatusSeeOther {
+			t.Errorf("the SSO session of a deactivated account still works: %d", got)
+		}
+		c := browser()
+		st, loc, _ := send(t, c, "GET", s.URL+"/saml/login/campus", nil)
+		if st != http.StatusSeeOther {
+			t.Fatal(st)
+		}
+		send(t, c, "POST", env.idpURL+"/login", url.Values{"user": {"ada"}, "password": {"ada-idp-password"}})
+		_, _, post := send(t, c, "GET", loc, nil)
+		if st, _, _ := send(t, c, "POST", s.URL+"/saml/acs", hiddenFields(post)); st != http.StatusUnauthorized {
+			t.Errorf("SAML sign-in of a deactivated account: %d", st)
+		}
+	})
 }
 
 // TestSAMLSingleLogout: the IdP ends a person's session at Carrel through

@@ -142,6 +142,23 @@ type samlEnv struct {
 // and extra appended to [auth.saml].
 func startSAML(t *testing.T, extra string) *samlEnv {
 	t.Helper()
+	return startSAMLWith(t, func(idpURL string) string {
+		return fmt.Sprintf(`[[auth.saml.idp]]
+name = "campus"
+label = "Campus single sign-on"
+metadata_url = "%s/metadata"
+[[auth.saml.idp]]
+name = "partner"
+label = "Partner University"
+metadata_url = "%s/metadata"
+`, idpURL, idpURL)
+	}, extra)
+}
+
+// startSAMLWith is startSAML with the [[auth.saml.idp]] entries idps
+// writes for the running IdP.
+func startSAMLWith(t *testing.T, idps func(idpURL string) string, extra string) *samlEnv {
+	t.Helper()
 	dir := t.TempDir()
 	e := &samlEnv{}
 	var idpKeyFile, idpCertFile string
@@ -159,15 +176,7 @@ key_file = %q
 cert_file = %q
 groups = { "staff" = "Staff" }
 admin_groups = ["librarian"]
-[[auth.saml.idp]]
-name = "campus"
-label = "Campus single sign-on"
-metadata_url = "%s/metadata"
-[[auth.saml.idp]]
-name = "partner"
-label = "Partner University"
-metadata_url = "%s/metadata"
-%s`, port, e.base, spKeyFile, spCertFile, e.idpURL, e.idpURL, extra))
+%s%s`, port, e.base, spKeyFile, spCertFile, idps(e.idpURL), extra))
 
 	// Register Carrel with the IdP from its published metadata.
 	st, _, spMetaXML := send(t, httpClient(), "GET", e.s.URL+"/saml/metadata", nil)

@@ -79,6 +79,23 @@ func TestSearchPage(t *testing.T) {
 	has(page(tooMany, 400), "at most 20 filters", true)
 	has(page(`/search?q="unbalanced`, 400), "unbalanced quote", true)
 
+	// Browsing everything lists, newest first, only what the public may
+	// find: not items under an embargo of the whole item, nor confidential
+	// ones, though both are published.
+	hidden := publish(map[string]any{"title": "Glacier embargoed", "defined_type": "dataset", "license": 1, "categories": []int{3001}, "authors": []map[string]string{{"name": "Ann Other"}}})
+	s.do("PUT", fmt.Sprintf("/v2/account/articles/%d/embargo", hidden), tok, map[string]any{
+		"is_embargoed": true, "embargo_type": "article", "embargo_date": "2099-01-01", "embargo_reason": "patent"}).want(t, 205)
+	hidden = publish(map[string]any{"title": "Glacier confidential", "defined_type": "dataset", "license": 1, "categories": []int{3001}, "authors": []map[string]string{{"name": "Ann Other"}}})
+	s.do("PUT", fmt.Sprintf("/v2/account/articles/%d/confidentiality", hidden), tok, map[string]string{"reason": "interviews"}).want(t, 205)
+	browse := page("/search", 200)
+	has(browse, "of 2 results", true)
+	has(browse, "Glacier embargoed", false)
+	has(browse, "Glacier confidential", false)
+	if strings.Index(browse, "Glacier ice cores") > strings.Index(browse, "Glacier melt rates") {
+		t.Fatal("browsing does not put the newest item first")
+	}
+	has(page("/search?sort=oldest", 200), "of 2 results", true)
+
 	// The landing page links its authors, keywords and group.
 	landing := page(fmt.Sprintf("/articles/Glacier_melt_rates/%d", melt), 200)
 	has(landing, `href="/search?keyword=melt"`, true)

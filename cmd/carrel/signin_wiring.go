@@ -46,7 +46,6 @@ func signIn(cfg Config, cat *catalog.DB, log *slog.Logger) (*auth.Login, *auth.S
 	if err != nil {
 		return nil, nil, err
 	}
-	var idps []auth.SAMLIdP
 	names := map[string]bool{}
 	for _, i := range s.IdPs {
 		names[i.Name] = true
@@ -55,17 +54,18 @@ func signIn(cfg Config, cat *catalog.DB, log *slog.Logger) (*auth.Login, *auth.S
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, i := range s.IdPs {
-		label := i.Label
-		if label == "" {
-			label = i.Name
-		}
-		idps = append(idps, auth.SAMLIdP{Name: i.Name, Label: label, MetadataURL: i.MetadataURL, MetadataFile: i.MetadataFile})
+	idps, err := samlIdPs(s)
+	if err != nil {
+		return nil, nil, err
 	}
 	sso, err := auth.NewSAML(context.Background(), auth.SAMLConfig{BaseURL: cfg.Server.BaseURL, EntityID: s.EntityID, Key: key, Cert: cert,
-		IdPs: idps, Refresh: time.Duration(s.MetadataRefreshMinutes) * time.Minute, Groups: s.Groups, AdminGroups: s.AdminGroups, RoleMap: roles}, cat, log)
+		IdPs: idps, CacheDir: samlCacheDir(cfg), Groups: s.Groups, AdminGroups: s.AdminGroups, RoleMap: roles}, cat, log)
 	if err != nil {
 		return nil, nil, err
 	}
 	return login, sso, nil
 }
+
+// samlCacheDir is where identity providers' metadata fetched from their
+// URLs is kept, so that a restart without the network still has it.
+func samlCacheDir(cfg Config) string { return filepath.Join(cfg.Server.DataDir, "saml") }
