@@ -18,6 +18,7 @@ const (
 	EFORBIDDEN     = "forbidden"     // the caller is authenticated but may not do this
 	ETOOLARGE      = "too_large"     // the request exceeds a configured limit
 	EUNPROCESSABLE = "unprocessable" // well-formed but semantically unacceptable (Figshare's 422)
+	EUNAVAILABLE   = "unavailable"   // a service Carrel depends on (the blob store) is down; retry later
 	EINTERNAL      = "internal"      // anything else; never shown to users in detail
 )
 

@@ -10,7 +10,8 @@
 # default .cache/bench), BENCH_OUT (default BENCHMARKS.md),
 # BENCH_SEARCH_SIZES (corpus sizes of the search benchmark, default
 # 100000,1000000; the 1M run takes the better part of an hour),
-# BENCH_SEARCH_INGEST (items of each corpus created through the API).
+# BENCH_SEARCH_INGEST (items of each corpus created through the API),
+# BENCH_S3_SIZE (file size of the S3 storage benchmark; default 256 MiB).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -53,6 +54,10 @@ say "core path: upload and download (this takes a few minutes for 1 GiB)"
 "$bin/bench-core" -carrel "$bin/carrel" -nginx "$nginx" -work "$work" -out "$out" \
 	-command "make bench (bash scripts/bench.sh${*:+ $*})" \
 	"$@"
+say "S3 storage: upload and download through Carrel on MinIO against minio-go direct (BENCH_S3_SIZE bytes)"
+bash scripts/minio.sh
+"$bin/bench-core" -minio "$bin/minio" -carrel "$bin/carrel" -work "$work" -out "$out" -size "${BENCH_S3_SIZE:-268435456}" \
+	-command "make bench (bash scripts/bench.sh)"
 say "usage statistics: downloads per second with [stats] on and off"
 "$bin/bench-stats" -carrel "$bin/carrel" -work "$work/stats" -out "$out" \
 	-command "make bench (bash scripts/bench.sh)"

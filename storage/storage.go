@@ -71,3 +71,24 @@ type Backend interface {
 	// upload is not an error.
 	AbortUpload(ctx context.Context, key, uploadID string) error
 }
+
+// ErrUnavailable is returned (wrapped) when the service holding the blobs
+// cannot be reached or answers that it is failing: the operation may
+// succeed if retried later.
+var ErrUnavailable = errors.New("storage: the blob store is unavailable")
+
+// ErrNotSupported is returned (possibly wrapped) by optional operations a
+// backend, as configured, does not offer.
+var ErrNotSupported = errors.New("storage: not supported by this backend")
+
+// Presigner is implemented by backends whose clients can fetch a blob
+// straight from the store through a short-lived signed URL, so that large
+// public downloads need not pass through Carrel.
+type Presigner interface {
+	// PresignGet returns a URL through which, for a short time set by the
+	// backend's configuration, GET requests (ranges included) fetch the
+	// blob under key, answered with the given Content-Type and
+	// Content-Disposition. It does not check that the blob exists.
+	// ErrNotSupported if the backend is configured not to presign.
+	PresignGet(ctx context.Context, key, contentType, disposition string) (string, error)
+}

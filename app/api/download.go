@@ -97,18 +97,18 @@ func (s *Server) handleFileDownload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if s.presignedDownload(w, r, f, it, version) {
+		return
+	}
 	blob, _, err := s.blobs.Open(r.Context(), f.StorageKey)
 	if err != nil {
-		s.fail(w, r, app.Internal(err, "open file"))
+		s.fail(w, r, s.storageError(r, err, "open file"))
 		return
 	}
 	defer blob.Close()
 	h := w.Header()
 	userBytesHeaders(h)
-	h.Set("Content-Type", f.MimeType)
-	if f.MimeType == "" {
-		h.Set("Content-Type", "application/octet-stream")
-	}
+	h.Set("Content-Type", mimeType(f))
 	h.Set("Content-Disposition", contentDisposition("attachment", f.Name))
 	h.Set("ETag", `"`+f.SHA256+`"`)
 	h.Set("Cache-Control", cacheControl(it))

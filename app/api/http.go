@@ -29,6 +29,7 @@ var statusOf = map[string]int{
 	app.EFORBIDDEN:     http.StatusForbidden,
 	app.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	app.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	app.EUNAVAILABLE:   http.StatusServiceUnavailable,
 	app.EINTERNAL:      http.StatusInternalServerError,
 }
 
@@ -42,7 +43,7 @@ type errorBody struct {
 var figshareCodes = map[string]string{
 	app.EINVALID: "BadRequest", app.ENOTFOUND: "EntityNotFound", app.ECONFLICT: "Conflict",
 	app.EUNAUTHORIZED: "Unauthorized", app.EFORBIDDEN: "Forbidden", app.ETOOLARGE: "PayloadTooLarge",
-	app.EUNPROCESSABLE: "UnprocessableEntity", app.EINTERNAL: "InternalServerError",
+	app.EUNPROCESSABLE: "UnprocessableEntity", app.EUNAVAILABLE: "ServiceUnavailable", app.EINTERNAL: "InternalServerError",
 }
 
 // fail writes err as a Figshare error body. Internal errors are logged with

@@ -122,6 +122,8 @@ func (s *Server) handlePartPut(w http.ResponseWriter, r *http.Request) {
 	body := &countingReader{r: io.LimitReader(r.Body, p.Size()+1)}
 	if err := s.blobs.PutPart(r.Context(), f.StorageKey, f.UploadID, p.Number, p.StartOffset, body, p.Size()); err != nil {
 		switch {
+		case errors.Is(err, storage.ErrUnavailable):
+			s.fail(w, r, s.storageError(r, err, "store part"))
 		case body.n != p.Size():
 			s.fail(w, r, app.Errorf(app.EINVALID, "part %d must be exactly %d bytes; received %d", p.Number, p.Size(), body.n))
 		case errors.Is(err, storage.ErrNotExist):
@@ -205,7 +207,7 @@ func (s *Server) handleFileComplete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.blobs.CompleteUpload(r.Context(), f.StorageKey, f.UploadID, len(parts)); err != nil {
-		s.fail(w, r, app.Internal(err, "complete upload"))
+		s.fail(w, r, s.storageError(r, err, "complete upload"))
 		return
 	}
 	if err := s.verify(r, f); err != nil {
@@ -229,7 +231,7 @@ func (s *Server) handleFileComplete(w http.ResponseWriter, r *http.Request) {
 func (s *Server) verify(r *http.Request, f *app.File) error {
 	blob, info, err := s.blobs.Open(r.Context(), f.StorageKey)
 	if err != nil {
-		return app.Internal(err, "open assembled file")
+		return s.storageError(r, err, "open assembled file")
 	}
 	defer blob.Close()
 	m, h := md5.New(), sha256.New()
@@ -252,7 +254,7 @@ func (s *Server) verify(r *http.Request, f *app.File) error {
 		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
 			break
 		} else if rerr != nil {
-			return app.Internal(rerr, "read assembled file")
+			return s.storageError(r, rerr, "read assembled file")
 		}
 	}
 	f.ComputedMD5, f.SHA256 = hex.EncodeToString(m.Sum(nil)), hex.EncodeToString(h.Sum(nil))

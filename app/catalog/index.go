@@ -197,6 +197,9 @@ func (db *DB) searchDocument(ctx context.Context, id int64, names *vocabNames) (
 			d.FileNames = append(d.FileNames, f.Name)
 		}
 	}
+	if d.Views, d.Downloads, d.Shares, err = db.usageTotals(ctx, id); err != nil {
+		return nil, err
+	}
 	if names != nil {
 		names.resolve(d, md.Categories)
 		return d, nil

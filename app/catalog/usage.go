@@ -43,9 +43,13 @@ func (db *DB) AddUsageEvents(ctx context.Context, events []app.UsageEvent) error
 
 // RollUpUsage folds the events stored since the last roll-up into the daily
 // counts. Each day that received events is recomputed whole from its raw
-// events, so running it again changes nothing. It reports how many new
+// events, so running it again changes nothing. Items whose all-time totals
+// moved get a change, which the search index applies (see
+// refreshUsageTotals). It reports how many new
 // events it read and how many days it recomputed.
 func (db *DB) RollUpUsage(ctx context.Context) (events, days int64, err error) {
+	var moved []int64
+	var seq int64
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		var last, hi int64
 		if err := tx.QueryRowContext(ctx, `SELECT last_event_id FROM usage_rollup WHERE id = 1`).Scan(&last); err != nil {
@@ -70,9 +74,17 @@ func (db *DB) RollUpUsage(ctx context.Context) (events, days int64, err error) {
 			}
 		}
 		days = int64(len(dayList))
+		if moved, seq, err = db.refreshUsageTotals(ctx, tx, last); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE usage_rollup SET last_event_id = ? WHERE id = 1`, hi)
 		return err
 	})
+	if err == nil && len(moved) > 0 {
+		for _, h := range db.hooks { // the search index re-reads the moved counts
+			h(ctx, seq, moved)
+		}
+	}
 	return events, days, err
 }
 

@@ -67,6 +67,14 @@ func New(src Source, render Renderer, now func() time.Time) *Writer {
 // same directory, synced, then renamed over path. A write that fails or is
 // interrupted leaves the previous dump as it was.
 func (w *Writer) WriteFile(ctx context.Context, path string) (Result, error) {
+	// The rename replaces whatever has the name: only ever a regular file
+	// (through a symbolic link, the file it names), never a device or a pipe.
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+		if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+			return Result{}, app.Errorf(app.EINVALID, "metadata dump: %s is not a regular file; it would be replaced", path)
+		}
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -150,5 +151,40 @@ func TestInterruptedWrite(t *testing.T) {
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Errorf("stale temporary file kept: %v", err)
+	}
+}
+
+// TestWriteFileReplacesOnlyFiles checks that the atomic rename never
+// replaces a device or a pipe, and that through a symbolic link it
+// replaces the file linked to, keeping the link.
+func TestWriteFileReplacesOnlyFiles(t *testing.T) {
+	f := newFixture(t, 1)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := New(f.db, f.render, time.Now)
+	if _, err := w.WriteFile(context.Background(), fifo); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("writing over a named pipe: %v, want EINVALID", err)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the named pipe was replaced: %v %v", fi.Mode(), err)
+	}
+
+	target, link := filepath.Join(dir, "real.jsonl.gz"), filepath.Join(dir, "link.jsonl.gz")
+	os.WriteFile(target, []byte("old"), 0o644)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.WriteFile(context.Background(), link); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	b, _ := os.ReadFile(target)
+	if got := ids(t, b); len(got) != 1 {
+		t.Errorf("the linked file holds %v", got)
 	}
 }

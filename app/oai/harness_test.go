@@ -96,7 +96,7 @@ func newHarness(t *testing.T, pageSize int) *harness {
 func (h *harness) provider(pageSize int, key string) *Provider {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	return New(Config{BaseURL: testBase, RepositoryName: "Example Repository", AdminEmail: "repo@example.edu",
-		Publisher: "Example University", TokenKey: []byte(key), PageSize: pageSize, Now: h.clock.read}, h.db, log)
+		Publisher: "Example University", DataCentreSymbol: "EXAMPLE.REPO", TokenKey: []byte(key), PageSize: pageSize, Now: h.clock.read}, h.db, log)
 }
 
 func metadata(title string) app.Metadata {
@@ -247,10 +247,36 @@ type validator struct {
 
 func newValidator(t *testing.T) *validator {
 	t.Helper()
-	v := &validator{dir: t.TempDir(), lint: testenv.Tool(t, "xmllint", "libxml2-utils"),
-		xsd: filepath.Join(testenv.Reference(t), "xsd", "oai-pmh", "oai-pmh-with-payloads.xsd")}
+	v := &validator{dir: t.TempDir(), lint: testenv.Tool(t, "xmllint", "libxml2-utils")}
+	v.xsd = payloadSchemas(t, v.dir)
 	t.Cleanup(func() { v.check(t) })
 	return v
+}
+
+// payloadSchemas writes, into dir, one schema for xmllint that imports the
+// reference's OAI-PMH envelope with its oai_dc and DataCite 4.6 payloads
+// (../shared/reference/xsd/oai-pmh/oai-pmh-with-payloads.xsd) and DataCite's
+// OAI wrapper (testdata/oai_datacite-1.1.xsd), and returns its path.
+func payloadSchemas(t *testing.T, dir string) string {
+	t.Helper()
+	ref := testenv.Reference(t)
+	wrapper, err := filepath.Abs(filepath.Join("testdata", "oai_datacite-1.1.xsd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xsd := `<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:import namespace="http://www.openarchives.org/OAI/2.0/" schemaLocation="` + filepath.Join(ref, "xsd", "oai-pmh", "OAI-PMH.xsd") + `"/>
+  <xs:import namespace="http://www.openarchives.org/OAI/2.0/oai_dc/" schemaLocation="` + filepath.Join(ref, "xsd", "oai-pmh", "oai_dc.xsd") + `"/>
+  <xs:import namespace="http://datacite.org/schema/kernel-4" schemaLocation="` + filepath.Join(ref, "xsd", "datacite-4.6", "metadata.xsd") + `"/>
+  <xs:import namespace="` + oaiDataCiteNamespace + `" schemaLocation="` + wrapper + `"/>
+</xs:schema>
+`
+	path := filepath.Join(dir, "schemas.xsd")
+	if err := os.WriteFile(path, []byte(xsd), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func (v *validator) add(doc string) {

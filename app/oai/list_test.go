@@ -106,7 +106,7 @@ func TestResumption(t *testing.T) {
 	h := newHarness(t, 3)
 	listed, private := corpus(h)
 	for _, verb := range []string{"ListIdentifiers", "ListRecords"} {
-		for _, prefix := range []string{"oai_dc", "datacite"} {
+		for _, prefix := range []string{"oai_dc", "datacite", "oai_datacite"} {
 			t.Run(verb+"/"+prefix, func(t *testing.T) {
 				checkHarvest(t, harvest(t, h, h.p, verb, "metadataPrefix="+prefix, 0), listed, private)
 			})

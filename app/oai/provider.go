@@ -57,6 +57,10 @@ type Config struct {
 	// RepositoryName, AdminEmail and Publisher describe the repository in
 	// Identify and in the records.
 	RepositoryName, AdminEmail, Publisher string
+	// DataCentreSymbol is the DataCite repository id (such as "UNIV.REPO")
+	// that registers the records' DOIs, written into oai_datacite records;
+	// empty when DOIs are not registered with DataCite.
+	DataCentreSymbol string
 	// TokenKey signs resumption tokens; keep it stable across restarts so
 	// that harvests in progress continue. Empty means a random key per start.
 	TokenKey []byte

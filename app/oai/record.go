@@ -22,17 +22,16 @@ type metadataFormat struct {
 }
 
 // metadataFormats are the formats every record is available in.
-// oai_datacite (DataCite's OAI wrapper) is left out: its schema is not
-// available offline, so no response carrying it could be validated.
-func metadataFormats() []metadataFormat {
+func (p *Provider) metadataFormats() []metadataFormat {
 	return []metadataFormat{
 		{"oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", formats.OAIDCNamespace, formats.WriteDublinCore},
 		{"datacite", formats.DataCiteSchemaLocation, formats.DataCiteNamespace, writeDataCite},
+		{"oai_datacite", oaiDataCiteSchema, oaiDataCiteNamespace, p.writeOAIDataCite},
 	}
 }
 
-func formatByPrefix(prefix string) (metadataFormat, bool) {
-	for _, f := range metadataFormats() {
+func (p *Provider) formatByPrefix(prefix string) (metadataFormat, bool) {
+	for _, f := range p.metadataFormats() {
 		if f.prefix == prefix {
 			return f, true
 		}

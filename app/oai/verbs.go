@@ -128,7 +128,7 @@ func (p *Provider) listMetadataFormats(ctx context.Context, b *bytes.Buffer, ide
 		}
 	}
 	b.WriteString("<ListMetadataFormats>\n")
-	for _, f := range metadataFormats() {
+	for _, f := range p.metadataFormats() {
 		b.WriteString("<metadataFormat>\n")
 		element(b, "metadataPrefix", f.prefix)
 		element(b, "schema", f.schema)
@@ -140,7 +140,7 @@ func (p *Provider) listMetadataFormats(ctx context.Context, b *bytes.Buffer, ide
 }
 
 func (p *Provider) getRecord(ctx context.Context, b *bytes.Buffer, identifier, prefix string) error {
-	f, ok := formatByPrefix(prefix)
+	f, ok := p.formatByPrefix(prefix)
 	if !ok {
 		return fail(cannotDisseminateFormat, fmt.Sprintf("%q is not a metadata format of this repository", prefix))
 	}
@@ -166,7 +166,7 @@ func (p *Provider) list(ctx context.Context, b *bytes.Buffer, verb string, args 
 	if err != nil {
 		return err
 	}
-	f, ok := formatByPrefix(st.Prefix)
+	f, ok := p.formatByPrefix(st.Prefix)
 	if !ok {
 		return fail(cannotDisseminateFormat, fmt.Sprintf("%q is not a metadata format of this repository", st.Prefix))
 	}
@@ -220,7 +220,7 @@ func (p *Provider) listState(ctx context.Context, verb string, args url.Values) 
 		return st, true, err
 	}
 	st := listState{Verb: verb, Prefix: args.Get("metadataPrefix"), Set: args.Get("set")}
-	if _, ok := formatByPrefix(st.Prefix); !ok {
+	if _, ok := p.formatByPrefix(st.Prefix); !ok {
 		return st, false, fail(cannotDisseminateFormat, fmt.Sprintf("%q is not a metadata format of this repository", st.Prefix))
 	}
 	var err error

@@ -50,7 +50,7 @@ func TestListMetadataFormats(t *testing.T) {
 	h := newHarness(t, 10)
 	pub := h.published("Public", 0)
 	draft := h.draft("Draft", 0)
-	want := "oai_dc datacite"
+	want := "oai_dc datacite oai_datacite"
 	if got := strings.Join(h.get("verb=ListMetadataFormats").Formats, " "); got != want {
 		t.Errorf("formats: got %q, want %q", got, want)
 	}
@@ -207,6 +207,7 @@ func TestGetRecord(t *testing.T) {
 	for _, c := range []struct{ prefix, want string }{
 		{"oai_dc", "<dc:title>Soil &amp; &lt;water&gt;, second version</dc:title>"},
 		{"datacite", `<title>Soil &amp; &lt;water&gt;, second version</title>`},
+		{"oai_datacite", "<schemaVersion>4.6</schemaVersion>\n<datacentreSymbol>EXAMPLE.REPO</datacentreSymbol>\n<payload>\n<resource"},
 	} {
 		t.Run(c.prefix, func(t *testing.T) {
 			res := h.get("verb=GetRecord&metadataPrefix=" + c.prefix + "&identifier=" + url.QueryEscape(h.id(pub)))

@@ -10,9 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -38,7 +36,10 @@ type Describer interface {
 
 // Config says where bags go and what they say about their source.
 type Config struct {
-	Target       string // directory the bags are written into (created 0750)
+	Target string // directory the bags are written into (created 0750)
+	// Store, if set, receives the bags instead of Target: a blob store
+	// such as an S3 bucket.
+	Store        storage.Backend
 	Tar          bool   // write each bag as one .tar file instead of a directory
 	Publisher    string // bag-info Source-Organization
 	ContactEmail string // bag-info Contact-Email
@@ -47,16 +48,21 @@ type Config struct {
 
 // Exporter writes preservation bags.
 type Exporter struct {
-	cat   Catalog
-	blobs storage.Backend
-	desc  Describer
-	cfg   Config
-	now   func() time.Time
+	cat    Catalog
+	blobs  storage.Backend
+	desc   Describer
+	cfg    Config
+	now    func() time.Time
+	target target
 }
 
 // New returns an Exporter.
 func New(cat Catalog, blobs storage.Backend, desc Describer, cfg Config, now func() time.Time) *Exporter {
-	return &Exporter{cat: cat, blobs: blobs, desc: desc, cfg: cfg, now: now}
+	var t target = dirTarget{dir: cfg.Target, tar: cfg.Tar, now: now}
+	if cfg.Store != nil {
+		t = storeTarget{store: cfg.Store, tar: cfg.Tar, now: now}
+	}
+	return &Exporter{cat: cat, blobs: blobs, desc: desc, cfg: cfg, now: now, target: t}
 }
 
 // batch is how many versions one pass of the job asks the catalog for.
@@ -67,8 +73,8 @@ const batch = 200
 // cannot be written is a problem in the report and is retried next run.
 func (e *Exporter) Job() app.JobFunc {
 	return func(ctx context.Context, r *app.JobReport) error {
-		if err := os.MkdirAll(e.cfg.Target, 0o750); err != nil {
-			return fmt.Errorf("preservation target: %w", err)
+		if err := e.target.prepare(); err != nil {
+			return err
 		}
 		for _, kind := range []string{"version", "withdrawal"} {
 			failed := map[app.VersionRef]bool{}
@@ -112,21 +118,14 @@ func (e *Exporter) Job() app.JobFunc {
 }
 
 // ExportVersion writes the bag of one published version into the target
-// (if it is not there already) and returns its path. It does not record
-// the export; the job does.
+// (if it is not there already) and returns its path (or key in a store).
+// It does not record the export; the job does.
 func (e *Exporter) ExportVersion(ctx context.Context, ref app.VersionRef) (string, error) {
-	if err := os.MkdirAll(e.cfg.Target, 0o750); err != nil {
-		return "", fmt.Errorf("bag target: %w", err)
+	if err := e.target.prepare(); err != nil {
+		return "", err
 	}
 	name, _, err := e.export(ctx, ref, "version")
-	return e.finalPath(name), err
-}
-
-func (e *Exporter) finalPath(name string) string {
-	if e.cfg.Tar {
-		return filepath.Join(e.cfg.Target, name+".tar")
-	}
-	return filepath.Join(e.cfg.Target, name)
+	return e.target.where(name), err
 }
 
 // export writes one bag unless a complete one is already in the target
@@ -137,8 +136,8 @@ func (e *Exporter) export(ctx context.Context, ref app.VersionRef, kind string) 
 	if kind == "withdrawal" {
 		name += "-withdrawal"
 	}
-	if _, err := os.Stat(e.finalPath(name)); err == nil {
-		return name, false, nil
+	if done, err := e.target.exists(ctx, name); err != nil || done {
+		return name, false, err
 	}
 	it, err := e.cat.Item(ctx, ref.ItemID)
 	if err != nil {
@@ -158,12 +157,7 @@ func (e *Exporter) export(ctx context.Context, ref app.VersionRef, kind string) 
 		return name, false, err
 	}
 	b.name = name
-	var s sink
-	if e.cfg.Tar {
-		s, err = newTarSink(e.cfg.Target, name, e.now())
-	} else {
-		s, err = newDirSink(e.cfg.Target, name)
-	}
+	s, err := e.target.create(ctx, name)
 	if err != nil {
 		return name, false, err
 	}

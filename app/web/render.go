@@ -23,6 +23,7 @@ var statusOf = map[string]int{
 	app.EFORBIDDEN:     http.StatusForbidden,
 	app.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	app.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	app.EUNAVAILABLE:   http.StatusServiceUnavailable,
 	app.EINTERNAL:      http.StatusInternalServerError,
 }
 

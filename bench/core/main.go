@@ -35,6 +35,7 @@ type options struct {
 	keep     bool
 	command  string // how a person reproduces the run
 	argv     string // the driver's own command line
+	minio    string // with -minio: benchmark S3 storage on this MinIO binary instead
 }
 
 func main() {
@@ -49,6 +50,7 @@ func main() {
 	fs.IntVar(&o.repeats, "repeats", 3, "timed downloads from each server; the best counts")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory's large files afterwards")
 	fs.StringVar(&o.command, "command", "", "the `command` to record in the report as how to reproduce the run (e.g. make bench)")
+	fs.StringVar(&o.minio, "minio", "", "benchmark Carrel on S3 storage instead: the MinIO server `binary` to start (section bench:s3)")
 	fs.Parse(os.Args[1:])
 	o.argv = commandLine(os.Args)
 	if wd, err := os.Getwd(); err == nil {
@@ -56,7 +58,11 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, &o); err != nil {
+	runner := run
+	if o.minio != "" {
+		runner = runS3
+	}
+	if err := runner(ctx, &o); err != nil {
 		fmt.Fprintf(os.Stderr, "bench-core: %v\n", err)
 		os.Exit(1)
 	}
@@ -64,27 +70,12 @@ func main() {
 
 // run does the whole benchmark and writes the report.
 func run(ctx context.Context, o *options) error {
-	if o.size <= 0 || o.parallel < 1 || o.repeats < 1 {
-		return fmt.Errorf("-size, -parallel and -repeats must be positive")
-	}
-	carrel, err := filepath.Abs(o.carrel)
+	carrel, work, err := prepare(o)
 	if err != nil {
 		return err
 	}
 	nginx, err := findNginx(o.nginx)
 	if err != nil {
-		return err
-	}
-	work := o.work
-	if work == "" {
-		if work, err = os.MkdirTemp("", "carrel-bench-"); err != nil {
-			return err
-		}
-	}
-	if work, err = filepath.Abs(work); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
 	res := &results{started: time.Now(), size: o.size, parallel: o.parallel, repeats: o.repeats, command: o.command, argv: o.argv}
@@ -256,4 +247,25 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 // logf reports progress on standard error.
 func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "bench-core: "+format+"\n", args...)
+}
+
+// prepare checks the options and returns the absolute paths of the carrel
+// binary and of the work directory, which it creates.
+func prepare(o *options) (carrel, work string, err error) {
+	if o.size <= 0 || o.parallel < 1 || o.repeats < 1 {
+		return "", "", fmt.Errorf("-size, -parallel and -repeats must be positive")
+	}
+	if carrel, err = filepath.Abs(o.carrel); err != nil {
+		return "", "", err
+	}
+	work = o.work
+	if work == "" {
+		if work, err = os.MkdirTemp("", "carrel-bench-"); err != nil {
+			return "", "", err
+		}
+	}
+	if work, err = filepath.Abs(work); err != nil {
+		return "", "", err
+	}
+	return carrel, work, os.MkdirAll(work, 0o755)
 }

@@ -140,8 +140,9 @@ func (p *process) stop() {
 }
 
 // startCarrel creates an administrator and a token with carrel's command
-// line, then starts `carrel serve` on a free loopback port.
-func startCarrel(ctx context.Context, bin, data, logPath string) (*process, error) {
+// line, then starts `carrel serve` on a free loopback port, with env
+// (CARREL_... settings) added to its environment.
+func startCarrel(ctx context.Context, bin, data, logPath string, env ...string) (*process, error) {
 	token, err := benchkit.AdminToken(ctx, bin, data)
 	if err != nil {
 		return nil, err
@@ -150,7 +151,9 @@ func startCarrel(ctx context.Context, bin, data, logPath string) (*process, erro
 	if err != nil {
 		return nil, err
 	}
-	p, err := start(commandContext(ctx, bin, "serve", "--data", data, "--addr", addr), logPath)
+	cmd := commandContext(ctx, bin, "serve", "--data", data, "--addr", addr)
+	cmd.Env = append(os.Environ(), env...)
+	p, err := start(cmd, logPath)
 	if err != nil {
 		return nil, err
 	}

@@ -33,6 +33,10 @@ type Config struct {
 	Preservation PreservationConfig `toml:"preservation"`
 	// Mail is how notifications are sent.
 	Mail MailConfig `toml:"mail"`
+	// Stores are further places blobs can live, each a [stores.<name>]
+	// section shaped like [storage]: targets of `carrel storage migrate`
+	// and of preservation bags.
+	Stores map[string]StorageConfig `toml:"stores"`
 	// Jobs holds each scheduled job's [jobs.<name>] section.
 	Jobs map[string]JobConfig `toml:"jobs"`
 }
@@ -78,6 +82,10 @@ type S3Config struct {
 	Insecure             bool   `toml:"insecure"`
 	PathStyle            bool   `toml:"path_style"`
 	ServerSideEncryption bool   `toml:"server_side_encryption"`
+	SessionToken         string `toml:"session_token"`
+	KMSKeyID             string `toml:"sse_kms_key_id"`
+	PresignDownloads     bool   `toml:"presign_downloads"`
+	PresignSeconds       int    `toml:"presign_seconds"`
 }
 
 // UploadConfig is the [upload] section.
@@ -124,6 +132,7 @@ type FixityConfig struct {
 // PreservationConfig is the [preservation] section.
 type PreservationConfig struct {
 	Target string `toml:"target"`
+	Store  string `toml:"store"`
 	Tar    bool   `toml:"tar"`
 }
 
@@ -138,7 +147,7 @@ func defaults() Config {
 	return Config{
 		Site:     SiteConfig{Name: "Carrel", AdminEmail: "repository@example.edu"},
 		Server:   ServerConfig{Addr: "127.0.0.1:8080", DataDir: "./carrel-data", ShutdownSeconds: 30},
-		Storage:  StorageConfig{Backend: "local", S3: S3Config{UseTLS: true}},
+		Storage:  StorageConfig{Backend: "local", S3: S3Config{UseTLS: true, PresignSeconds: 300}},
 		Upload:   UploadConfig{MaxFileSize: 100 << 30, DefaultQuota: 0},
 		Log:      LogConfig{Level: "info", Format: "text"},
 		Auth:     defaultAuth(),
@@ -166,6 +175,7 @@ func loadConfig(file, dataDir string) (Config, error) {
 			return cfg, fmt.Errorf("config %s: unknown key %q (see config.example.toml)", file, undec[0].String())
 		}
 		keepJobDefaults(&cfg, md)
+		keepStoreDefaults(&cfg, md)
 	}
 	if err := applyEnv(&cfg, os.Environ()); err != nil {
 		return cfg, err
@@ -248,18 +258,24 @@ func (c *Config) validate() error {
 	if o := c.OAuth; o.CodeSeconds < 1 || o.CodeSeconds > 600 || o.AccessTokenSeconds < 60 || o.RefreshTokenSeconds < o.AccessTokenSeconds {
 		return errors.New("config: oauth.code_seconds must be 1 to 600 (RFC 6749 advises at most 10 minutes), oauth.access_token_seconds at least 60, and oauth.refresh_token_seconds at least the access token's")
 	}
-	switch c.Storage.Backend {
-	case "local":
-	case "s3":
-		s3 := c.Storage.S3
-		if s3.Endpoint == "" || s3.Bucket == "" {
-			return errors.New("config: storage.backend is \"s3\" but storage.s3.endpoint and storage.s3.bucket are not both set")
+	if err := c.Storage.validate("storage", false); err != nil {
+		return err
+	}
+	for name, sc := range c.Stores {
+		if !validStoreName(name) {
+			return fmt.Errorf("config: [stores.%s]: a store name is letters, digits, '-' and '_', and not %q", name, "default")
 		}
-		if (s3.AccessKey == "") != (s3.SecretKey == "") {
-			return errors.New("config: set both storage.s3.access_key and storage.s3.secret_key, or neither (to use the environment or an instance role)")
+		if err := sc.validate("stores."+name, true); err != nil {
+			return err
 		}
-	default:
-		return fmt.Errorf("config: storage.backend %q is not supported (use \"local\" or \"s3\")", c.Storage.Backend)
+	}
+	if p := c.Preservation; p.Store != "" {
+		if p.Target != "" {
+			return errors.New("config: set preservation.target (a directory) or preservation.store (a [stores.NAME] section), not both")
+		}
+		if _, ok := c.Stores[p.Store]; !ok {
+			return fmt.Errorf("config: preservation.store %q names no [stores.%s] section", p.Store, p.Store)
+		}
 	}
 	if c.Upload.MaxFileSize <= 0 {
 		return errors.New("config: upload.max_file_size must be positive")
@@ -326,4 +342,51 @@ func validInstitution(s string) bool {
 		}
 	}
 	return len(s) <= 64
+}
+
+// validate checks a [storage] or [stores.NAME] section (named section);
+// a named local store must give its path.
+func (s StorageConfig) validate(section string, needPath bool) error {
+	switch s.Backend {
+	case "local":
+		if needPath && s.Path == "" {
+			return fmt.Errorf("config: %s.backend is \"local\" but %s.path is not set", section, section)
+		}
+	case "s3":
+		s3 := s.S3
+		if s3.Endpoint == "" || s3.Bucket == "" {
+			return fmt.Errorf("config: %s.backend is \"s3\" but %s.s3.endpoint and %s.s3.bucket are not both set", section, section, section)
+		}
+		if (s3.AccessKey == "") != (s3.SecretKey == "") {
+			return fmt.Errorf("config: set both %s.s3.access_key and %s.s3.secret_key, or neither (to use the environment or an instance role)", section, section)
+		}
+		if s3.PresignDownloads && (s3.PresignSeconds < 1 || s3.PresignSeconds > 7*24*3600) {
+			return fmt.Errorf("config: %s.s3.presign_seconds must be 1 to 604800 (S3's limit of 7 days) when presign_downloads is on", section)
+		}
+	default:
+		return fmt.Errorf("config: %s.backend %q is not supported (use \"local\" or \"s3\")", section, s.Backend)
+	}
+	return nil
+}
+
+func validStoreName(name string) bool {
+	return name != "default" && name != "" && len(name) <= 64 && validInstitution(name)
+}
+
+// keepStoreDefaults gives each [stores.NAME] section the defaults of
+// [storage] for the keys it leaves out (TOML decodes a map entry from
+// zero values).
+func keepStoreDefaults(cfg *Config, md toml.MetaData) {
+	for name, sc := range cfg.Stores {
+		if !md.IsDefined("stores", name, "backend") {
+			sc.Backend = "local"
+		}
+		if !md.IsDefined("stores", name, "s3", "use_tls") {
+			sc.S3.UseTLS = true
+		}
+		if !md.IsDefined("stores", name, "s3", "presign_seconds") {
+			sc.S3.PresignSeconds = 300
+		}
+		cfg.Stores[name] = sc
+	}
 }

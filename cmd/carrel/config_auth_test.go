@@ -43,15 +43,20 @@ func TestAuthConfigHalfConfigured(t *testing.T) {
 		{"SAMLURLAndFile", samlOK + "metadata_file = \"m.xml\"\n", "not both"},
 		{"ThrottleNonsense", "[auth.local]\nbase_delay_seconds = 0\n", "throttle settings"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			f := filepath.Join(t.TempDir(), "carrel.toml")
-			os.WriteFile(f, []byte(c.toml), 0o600)
-			var stderr bytes.Buffer
-			e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr}
-			code := run(context.Background(), e, []string{"serve", "--config", f, "--data", t.TempDir(), "--addr", "127.0.0.1:0"})
-			if code == 0 || !strings.Contains(stderr.String(), c.want) {
-				t.Errorf("exit %d, stderr %q; want failure naming %q", code, stderr.String(), c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { wantServeRefuses(t, c.toml, c.want) })
+	}
+}
+
+// wantServeRefuses checks that `carrel serve` with the configuration
+// configTOML fails at start with a message containing want.
+func wantServeRefuses(t *testing.T, configTOML, want string) {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "carrel.toml")
+	os.WriteFile(f, []byte(configTOML), 0o600)
+	var stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr}
+	code := run(context.Background(), e, []string{"serve", "--config", f, "--data", t.TempDir(), "--addr", "127.0.0.1:0"})
+	if code == 0 || !strings.Contains(stderr.String(), want) {
+		t.Errorf("exit %d, stderr %q; want failure naming %q", code, stderr.String(), want)
 	}
 }

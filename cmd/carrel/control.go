@@ -19,11 +19,12 @@ import (
 	"carrel/app"
 	"carrel/app/catalog"
 	"carrel/search"
+	"carrel/storage/migrate"
 )
 
 // The control socket lets command-line tools ask a running server to do
 // work that needs its open index: `carrel reindex` rebuilds online through
-// it. It is a Unix socket in the data directory, readable and writable by
+// it, and `carrel storage migrate` moves the blobs while it serves. It is a Unix socket in the data directory, readable and writable by
 // its owner only (0600), so whoever may use it may already read the data
 // directory; it speaks HTTP.
 const controlSocket = "control.sock"
@@ -32,10 +33,14 @@ func controlPath(cfg Config) string { return filepath.Join(cfg.Server.DataDir, c
 
 // control serves the control socket.
 type control struct {
+	cfg     Config
 	cat     *catalog.DB
 	index   *search.Index
 	indexer *catalog.Indexer
+	blobs   *migrate.Switch
 	log     *slog.Logger
+	// migrating is held while a storage migration runs.
+	migrating sync.Mutex
 }
 
 // listenControl creates the control socket, replacing one left by a server
@@ -67,6 +72,7 @@ func listenControl(ctx context.Context, cfg Config, c *control) (stop func(), er
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /reindex", c.handleReindex)
+	mux.HandleFunc("POST /storage/migrate", c.handleMigrate)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	done := make(chan struct{})
@@ -160,10 +166,7 @@ func serverRunning(cfg Config) (bool, error) {
 // reindexOnline asks the running server to rebuild its index, drawing its
 // progress with bar.
 func reindexOnline(ctx context.Context, cfg Config, bar func(done, total int)) (indexed uint64, took time.Duration, err error) {
-	path := controlPath(cfg)
-	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, "unix", path)
-	}}}
+	path, client := controlPath(cfg), controlClient(cfg)
 	req, err := http.NewRequestWithContext(ctx, "POST", "http://carrel/reindex", nil)
 	if err != nil {
 		return 0, 0, err
@@ -197,4 +200,13 @@ func reindexOnline(ctx context.Context, cfg Config, bar func(done, total int)) (
 		return 0, 0, err
 	}
 	return 0, 0, errors.New("the server stopped before the reindex finished; the old index is still in use")
+}
+
+// controlClient is an HTTP client that talks to the server's control
+// socket.
+func controlClient(cfg Config) *http.Client {
+	path := controlPath(cfg)
+	return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", path)
+	}}}
 }

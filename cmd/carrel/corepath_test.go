@@ -32,6 +32,36 @@ func (s *testServer) upload(t *testing.T, token string, item int64, name string,
 // be completed.
 func (s *testServer) uploadParts(t *testing.T, token string, item int64, name string, data []byte, order []int) int64 {
 	t.Helper()
+	up := s.startUpload(t, token, item, name, data)
+	if order == nil {
+		for _, p := range up.Parts {
+			order = append(order, p.PartNo)
+		}
+	}
+	for _, n := range order {
+		s.do("PUT", fmt.Sprintf("%s/%d", up.URL, n), "", up.part(n)).want(t, 200)
+	}
+	return up.FileID
+}
+
+// pendingUpload is a file whose upload has started: where its parts go and
+// which bytes each holds.
+type pendingUpload struct {
+	FileID int64
+	URL    string
+	Parts  []struct{ PartNo, StartOffset, EndOffset int }
+	data   []byte
+}
+
+// part is the bytes of part n (1-based).
+func (u *pendingUpload) part(n int) []byte {
+	p := u.Parts[n-1]
+	return u.data[p.StartOffset : p.EndOffset+1]
+}
+
+// startUpload creates a file for data on the item and returns its upload.
+func (s *testServer) startUpload(t *testing.T, token string, item int64, name string, data []byte) *pendingUpload {
+	t.Helper()
 	sum := md5.Sum(data)
 	var loc struct{ Location string }
 	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/files", item), token,
@@ -41,20 +71,9 @@ func (s *testServer) uploadParts(t *testing.T, token string, item int64, name st
 		UploadURL string `json:"upload_url"`
 	}
 	s.do("GET", loc.Location, token, nil).want(t, 200).JSON(t, &file)
-	var info struct {
-		Parts []struct{ PartNo, StartOffset, EndOffset int }
-	}
-	s.do("GET", file.UploadURL, "", nil).want(t, 200).JSON(t, &info)
-	if order == nil {
-		for _, p := range info.Parts {
-			order = append(order, p.PartNo)
-		}
-	}
-	for _, n := range order {
-		p := info.Parts[n-1]
-		s.do("PUT", fmt.Sprintf("%s/%d", file.UploadURL, n), "", data[p.StartOffset:p.EndOffset+1]).want(t, 200)
-	}
-	return file.ID
+	up := &pendingUpload{FileID: file.ID, URL: file.UploadURL, data: data}
+	s.do("GET", file.UploadURL, "", nil).want(t, 200).JSON(t, up)
+	return up
 }
 
 // createItem creates a complete draft and returns its id.
@@ -69,6 +88,18 @@ func (s *testServer) createItem(t *testing.T, token, title string) int64 {
 		"keywords": []string{"soil", "moisture"}, "categories": []int{3001},
 	}).want(t, 201).JSON(t, &created)
 	return created.EntityID
+}
+
+// publishItem creates a complete draft, lets before (if not nil) change
+// it, publishes it and returns its id.
+func (s *testServer) publishItem(t *testing.T, token, title string, before func(id int64)) int64 {
+	t.Helper()
+	id := s.createItem(t, token, title)
+	if before != nil {
+		before(id)
+	}
+	s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", id), token, nil).want(t, 201)
+	return id
 }
 
 func randomBytes(n int, seed uint64) []byte {
@@ -90,16 +121,7 @@ func TestCorePath(t *testing.T) {
 	t.Run("LocalDisk", func(t *testing.T) { testCorePath(t, startServer(t)) })
 	t.Run("S3", func(t *testing.T) {
 		m := s3test.Start(t)
-		testCorePath(t, startServerWith(t, fmt.Sprintf(`[storage]
-backend = "s3"
-[storage.s3]
-endpoint = %q
-bucket = %q
-access_key = %q
-secret_key = %q
-use_tls = false
-path_style = true
-`, m.Endpoint, m.Bucket, s3test.User, s3test.Password)))
+		testCorePath(t, startServerWith(t, s3Config(m, "")))
 	})
 }
 

@@ -69,6 +69,15 @@ func (c *Config) identifiers() app.Identifiers {
 	return app.Identifiers{DOIPrefix: c.DOI.Prefix, HandlePrefix: c.DOI.HandlePrefix}
 }
 
+// dataCentreSymbol is the DataCite repository that registers DOIs, as
+// oai_datacite records name it; empty with DataCite off.
+func (c *Config) dataCentreSymbol() string {
+	if !c.DataCite.enabled() {
+		return ""
+	}
+	return c.DataCite.RepositoryID
+}
+
 // doiWorker returns the worker that delivers the DOI outbox, or nil when
 // DataCite is not configured.
 func doiWorker(cfg Config, cat *catalog.DB, log *slog.Logger) *doi.Worker {

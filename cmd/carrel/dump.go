@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -42,12 +43,14 @@ func exportMetadata(ctx context.Context, e *env, cfg Config, out string) error {
 	defer cat.Close()
 	w := newDumpWriter(cfg, cat, log)
 	var res dump.Result
-	switch out {
-	case "-":
+	switch {
+	case out == "-":
 		res, err = w.Write(ctx, e.stdout)
-	case "":
+	case out == "":
 		out = cfg.metadataDumpPath()
 		res, err = w.WriteFile(ctx, out)
+	case isStream(out):
+		res, err = writeStream(ctx, w, out)
 	default:
 		res, err = w.WriteFile(ctx, out)
 	}
@@ -60,4 +63,24 @@ func exportMetadata(ctx context.Context, e *env, cfg Config, out string) error {
 		fmt.Fprintf(e.stderr, "%d records, %d tombstones\n", res.Records, res.Tombstones)
 	}
 	return nil
+}
+
+// isStream reports whether path names a device or a named pipe (such as
+// /dev/stdout or a FIFO), which the dump is written into rather than
+// atomically replaced.
+func isStream(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode()&(os.ModeDevice|os.ModeCharDevice|os.ModeNamedPipe) != 0
+}
+
+func writeStream(ctx context.Context, w *dump.Writer, path string) (dump.Result, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return dump.Result{}, err
+	}
+	res, err := w.Write(ctx, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return res, err
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"carrel/testenv"
@@ -26,14 +27,7 @@ func TestMetadataDump(t *testing.T) {
 	s := startServerWith(t, fmt.Sprintf("[server]\naddr = \"127.0.0.1:%d\"\nbase_url = %q\n", port, base))
 	admin := s.account("curator@example.edu", true)
 	owner := s.account("owner@example.edu", false)
-	publish := func(title string, before func(id int64)) int64 {
-		id := s.createItem(t, owner, title)
-		if before != nil {
-			before(id)
-		}
-		s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", id), owner, nil).want(t, 201)
-		return id
-	}
+	publish := func(title string, before func(id int64)) int64 { return s.publishItem(t, owner, title, before) }
 	embargo := func(kind string) func(int64) {
 		return func(id int64) {
 			s.do("PUT", fmt.Sprintf("/v2/account/articles/%d/embargo", id), owner, map[string]any{
@@ -107,6 +101,27 @@ func TestMetadataDump(t *testing.T) {
 	}
 	if _, err := s.cli("", "export", "metadata", "--out", filepath.Join(file, "under-a-file")); err == nil {
 		t.Error("export metadata into a path under a file succeeded")
+	}
+
+	// A named pipe (or a device such as /dev/stdout) is written into, not
+	// replaced.
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		read <- b
+	}()
+	if _, err := s.cli("", "export", "metadata", "--out", fifo); err != nil {
+		t.Fatalf("export metadata into a named pipe: %v", err)
+	}
+	if got := readDump(t, <-read); !reflect.DeepEqual(got, lines) {
+		t.Errorf("the dump written into a named pipe differs")
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the named pipe was replaced: %v", err)
 	}
 }
 

@@ -58,7 +58,7 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 		return nil, err
 	}
 	harvest := oai.New(oai.Config{BaseURL: baseURL, RepositoryName: cfg.Site.Name, AdminEmail: cfg.Site.AdminEmail,
-		Publisher: publisher, TokenKey: oaiKey}, cat, log)
+		Publisher: publisher, TokenKey: oaiKey, DataCentreSymbol: cfg.dataCentreSymbol()}, cat, log)
 
 	// Browsers may call the API with their session cookie, so it refuses
 	// cross-site unsafe requests made with one. A request carrying an

@@ -130,7 +130,7 @@ func jobsCommand(ctx context.Context, e *env, cfg Config, sub string, operands [
 		return err
 	}
 	defer cat.Close()
-	blobs, err := openBlobs(ctx, cfg)
+	blobs, err := openBlobs(ctx, cfg, cat)
 	if err != nil {
 		return err
 	}

@@ -51,6 +51,7 @@ func commands() []command {
 		{"backup", "copy the catalog now: carrel backup [--to DIR] (safe while serving)", runBackup},
 		{"restore", "replace the catalog with a backup: carrel restore FILE (with carrel serve stopped)", runRestore},
 		{"export", "carrel export bag ITEM[/VERSION] [--to DIR] writes a BagIt bag of a published version; carrel export metadata [--out FILE] writes the bulk metadata dump", runExport},
+		{"storage", "where file bytes live: carrel storage status | migrate --to STORE [--max-blobs N] (online while serve runs)", runStorage},
 		{"reindex", "rebuild the search index from the catalog (online, through a running carrel serve, or offline)", runReindex},
 		{"dev", "development tools: carrel dev seed --items N [--seed S] [--files K] makes synthetic items", runDev},
 		{"version", "print the version", runVersion},

@@ -14,6 +14,7 @@ import (
 	"carrel/app/catalog"
 	"carrel/app/formats"
 	"carrel/app/preserve"
+	"carrel/storage"
 )
 
 // formatDescriber renders a version's metadata with app/formats for the
@@ -97,14 +98,29 @@ func (c *Config) preservationDir() string {
 	return filepath.Join(c.Server.DataDir, "preservation")
 }
 
-func newExporter(d jobDeps, target string, tar bool) *preserve.Exporter {
+// newExporter returns an exporter writing bags into the directory target,
+// or into store when it is not nil.
+func newExporter(d jobDeps, target string, store storage.Backend, tar bool) *preserve.Exporter {
 	return preserve.New(d.cat, d.blobs, formatDescriber{cat: d.cat, publisher: d.cfg.publisher(), baseURL: d.cfg.publicBaseURL()},
-		preserve.Config{Target: target, Tar: tar, Publisher: d.cfg.publisher(), ContactEmail: d.cfg.Site.AdminEmail,
+		preserve.Config{Target: target, Store: store, Tar: tar, Publisher: d.cfg.publisher(), ContactEmail: d.cfg.Site.AdminEmail,
 			BaseURL: d.cfg.publicBaseURL()}, time.Now)
 }
 
+// preservationJob writes bags into [preservation] target, or into the
+// store [preservation] store names, opened at each run so that a store
+// that is down fails that run only.
 func preservationJob(d jobDeps) app.JobFunc {
-	return newExporter(d, d.cfg.preservationDir(), d.cfg.Preservation.Tar).Job()
+	name := d.cfg.Preservation.Store
+	if name == "" {
+		return newExporter(d, d.cfg.preservationDir(), nil, d.cfg.Preservation.Tar).Job()
+	}
+	return func(ctx context.Context, r *app.JobReport) error {
+		store, err := openStore(ctx, d.cfg, name)
+		if err != nil {
+			return fmt.Errorf("preservation store: %w", err)
+		}
+		return newExporter(d, "", store, d.cfg.Preservation.Tar).Job()(ctx, r)
+	}
 }
 
 func fixityJob(d jobDeps) app.JobFunc {
@@ -154,7 +170,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer cat.Close()
-	blobs, err := openBlobs(ctx, cfg)
+	blobs, err := openBlobs(ctx, cfg, cat)
 	if err != nil {
 		return err
 	}
@@ -172,7 +188,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("item %d has no published version", id)
 		}
 	}
-	path, err := newExporter(jobDeps{cfg: cfg, cat: cat, blobs: blobs}, *to, *tar).ExportVersion(ctx, ref)
+	path, err := newExporter(jobDeps{cfg: cfg, cat: cat, blobs: blobs}, *to, nil, *tar).ExportVersion(ctx, ref)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func runSeed(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%s holds real deposits; seeding would mix synthetic items with them (use --force to seed anyway)",
 			cfg.Server.DataDir)
 	}
-	blobs, err := openBlobs(ctx, cfg)
+	blobs, err := openBlobs(ctx, cfg, cat)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer cat.Close()
-	blobs, err := openBlobs(ctx, cfg)
+	blobs, err := openBlobs(ctx, cfg, cat)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer index.Close()
-	stopControl, err := listenControl(ctx, cfg, &control{cat: cat, index: index, indexer: indexer, log: log})
+	stopControl, err := listenControl(ctx, cfg, &control{cfg: cfg, cat: cat, index: index, indexer: indexer, blobs: blobs, log: log})
 	if err != nil {
 		return err
 	}

@@ -13,8 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -35,12 +39,16 @@ type Config struct {
 	// Prefix is a folder within the bucket that holds all blobs, so one
 	// bucket can be shared; empty uses the whole bucket.
 	Prefix string
-	// AccessKey and SecretKey are static credentials; if AccessKey is empty
-	// they come from the environment (AWS_ACCESS_KEY_ID, MINIO_ROOT_USER,
-	// ...) or the instance's IAM role.
+	// AccessKey and SecretKey are static credentials. Credentials are
+	// looked for in order: these, then the environment
+	// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; then
+	// MINIO_ROOT_USER / MINIO_ROOT_PASSWORD), then the instance's IAM role
+	// (EC2 instance profile, ECS task role, EKS web identity).
 	AccessKey string
 	// SecretKey is the secret belonging to AccessKey.
 	SecretKey string
+	// SessionToken goes with temporary static credentials (STS).
+	SessionToken string
 	// UseTLS talks HTTPS to the endpoint.
 	UseTLS bool
 	// Insecure skips verification of the endpoint's TLS certificate.
@@ -51,6 +59,12 @@ type Config struct {
 	// ServerSideEncryption asks the service to encrypt objects at rest
 	// with its own keys (SSE-S3).
 	ServerSideEncryption bool
+	// KMSKeyID, if set, asks for encryption at rest with this key of the
+	// service's key management system instead (SSE-KMS).
+	KMSKeyID string
+	// PresignTTL, if positive, lets PresignGet sign URLs valid this long;
+	// zero turns presigning off.
+	PresignTTL time.Duration
 }
 
 // maxSinglePut is the largest object S3 accepts in one PUT; larger Puts are
@@ -64,6 +78,8 @@ type Backend struct {
 	bucket string
 	prefix string
 	sse    encrypt.ServerSide
+	// presignTTL is how long presigned URLs last; 0 = no presigning.
+	presignTTL time.Duration
 	// maxSinglePut is a field so tests can exercise the multipart path of
 	// Put without sending gigabytes.
 	maxSinglePut int64
@@ -77,12 +93,12 @@ func Open(ctx context.Context, cfg Config) (*Backend, error) {
 	if cfg.Endpoint == "" || cfg.Bucket == "" {
 		return nil, errors.New("s3: endpoint and bucket are required")
 	}
-	creds := credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, "")
-	if cfg.AccessKey == "" {
-		creds = credentials.NewChainCredentials([]credentials.Provider{
-			&credentials.EnvAWS{}, &credentials.EnvMinio{}, &credentials.IAM{},
-		})
-	}
+	// The chain takes the first provider that has credentials.
+	creds := credentials.NewChainCredentials([]credentials.Provider{
+		&credentials.Static{Value: credentials.Value{AccessKeyID: cfg.AccessKey, SecretAccessKey: cfg.SecretKey,
+			SessionToken: cfg.SessionToken, SignerType: credentials.SignatureV4}},
+		&credentials.EnvAWS{}, &credentials.EnvMinio{}, &credentials.IAM{},
+	})
 	transport, err := minio.DefaultTransport(cfg.UseTLS)
 	if err != nil {
 		return nil, fmt.Errorf("s3: %w", err)
@@ -117,11 +133,17 @@ func Open(ctx context.Context, cfg Config) (*Backend, error) {
 		bucket:       cfg.Bucket,
 		prefix:       strings.Trim(cfg.Prefix, "/"),
 		maxSinglePut: maxSinglePut,
+		presignTTL:   cfg.PresignTTL,
 	}
 	if b.prefix != "" {
 		b.prefix += "/"
 	}
-	if cfg.ServerSideEncryption {
+	switch {
+	case cfg.KMSKeyID != "":
+		if b.sse, err = encrypt.NewSSEKMS(cfg.KMSKeyID, nil); err != nil {
+			return nil, fmt.Errorf("s3: %w", err)
+		}
+	case cfg.ServerSideEncryption:
 		b.sse = encrypt.NewSSE()
 	}
 	return b, nil
@@ -206,12 +228,31 @@ func (b *Backend) List(ctx context.Context, prefix string, fn func(storage.Info)
 }
 
 // translate maps the service's "no such key/upload" errors for op on key to
-// storage.ErrNotExist and wraps the rest.
+// storage.ErrNotExist, an unreachable or failing service to
+// storage.ErrUnavailable, and wraps the rest.
 func translate(op, key string, err error) error {
-	if isNotExist(err) {
+	switch {
+	case isNotExist(err):
 		return fmt.Errorf("s3: %s %q: %w", op, key, storage.ErrNotExist)
+	case isUnavailable(err):
+		return fmt.Errorf("s3: %s %q: %w (%w)", op, key, storage.ErrUnavailable, err)
 	}
 	return fmt.Errorf("s3: %s %q: %w", op, key, err)
+}
+
+// isUnavailable reports whether err is a failure to reach the service or
+// the service's own 5xx answer, rather than a fault of the body being sent
+// (which minio-go reports inside a *url.Error, itself a net.Error).
+func isUnavailable(err error) bool {
+	if errors.Is(err, storage.ErrSizeMismatch) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var netErr net.Error
+	var opErr *net.OpError
+	if errors.As(err, &netErr) || errors.As(err, &opErr) || errors.Is(err, syscall.ECONNRESET) {
+		return true
+	}
+	return minio.ToErrorResponse(err).StatusCode >= 500
 }
 
 // translateAbsentOK is translate for operations where absence is success.
@@ -237,3 +278,27 @@ func isNotExist(err error) bool {
 // that are closers and rewinds seekable ones to retry, neither of which is
 // right for a caller's stream.
 func readerOnly(r io.Reader) io.Reader { return struct{ io.Reader }{r} }
+
+var _ storage.Presigner = (*Backend)(nil)
+
+// PresignGet signs a GET of the blob's object valid for the configured
+// time, with response header overrides so that the browser saves it under
+// its own name. The URL names the configured endpoint, so downloaders must
+// be able to reach it.
+func (b *Backend) PresignGet(ctx context.Context, key, contentType, disposition string) (string, error) {
+	name, err := b.object(key)
+	if err != nil {
+		return "", err
+	}
+	if b.presignTTL <= 0 {
+		return "", fmt.Errorf("s3: presign %q: %w", key, storage.ErrNotSupported)
+	}
+	params := url.Values{}
+	params.Set("response-content-type", contentType)
+	params.Set("response-content-disposition", disposition)
+	u, err := b.client.PresignedGetObject(ctx, b.bucket, name, b.presignTTL, params)
+	if err != nil {
+		return "", fmt.Errorf("s3: presign %q: %w", key, err)
+	}
+	return u.String(), nil
+}

@@ -41,7 +41,7 @@ func (b *Backend) Put(ctx context.Context, key string, r io.Reader, size int64) 
 	}
 	_, err = b.core.PutObject(ctx, b.bucket, name, readerOnly(body), size, "", "", b.putOptions())
 	if err != nil {
-		return fmt.Errorf("s3: put %q: %w", key, err)
+		return translate("put", key, err)
 	}
 	return nil
 }
@@ -91,7 +91,7 @@ func (b *Backend) StartUpload(ctx context.Context, key string, size int64) (stri
 	}
 	id, err := b.core.NewMultipartUpload(ctx, b.bucket, name, b.putOptions())
 	if err != nil {
-		return "", fmt.Errorf("s3: start upload %q: %w", key, err)
+		return "", translate("start upload of", key, err)
 	}
 	return strconv.FormatInt(size, 10) + "." + id, nil
 }
