@@ -96,6 +96,9 @@ type CollectionFilter struct {
 	Order          string // created_date, published_date or modified_date
 	Desc           bool
 	Offset, Limit  int
+	// After, if set, continues the listing after that row (X-Cursor);
+	// Offset is then ignored.
+	After *ListPosition
 }
 
 // ListedCollection is one row of a collection listing: the collection and,
@@ -103,6 +106,7 @@ type CollectionFilter struct {
 type ListedCollection struct {
 	Collection *Collection
 	Version    *CollectionVersion
+	Position   ListPosition // where the row stands in the listing's order
 }
 
 // CanEditCollection reports whether the actor may change the collection's

@@ -30,6 +30,16 @@ type ListPosition struct {
 	ID  int64
 }
 
+// TimeKey is a time as the catalog stores and orders it (RFC 3339 with
+// nanoseconds, UTC; "" for the zero time), the Key of a ListPosition in a
+// listing ordered by that time.
+func TimeKey(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
 // ListedItem is one row of a listing: the item, and for public listings its
 // latest published version (without files).
 type ListedItem struct {

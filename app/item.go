@@ -71,6 +71,46 @@ type Metadata struct {
 	IsMetadataRecord bool              `json:"is_metadata_record"`
 	MetadataReason   string            `json:"metadata_reason"`
 	DownloadDisabled bool              `json:"download_disabled"`
+	// Supplementary and ThumbFileID belong to a published version and may
+	// change without a new one (Figshare's article_version_update and
+	// update_thumb); a draft does not carry them into the next version.
+	Supplementary []SupplementaryField `json:"supplementary_fields,omitempty"`
+	ThumbFileID   int64                `json:"thumb_file_id,omitempty"`
+}
+
+// SupplementaryField is one name and value a depositor adds to a published
+// version.
+type SupplementaryField struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// VersionAmendment is what may change in a published version without a new
+// one; nil leaves a part as it is.
+type VersionAmendment struct {
+	Supplementary *[]SupplementaryField
+	ThumbFileID   *int64 // a file of the version
+}
+
+// MaxSupplementaryFields bounds a version's supplementary fields.
+const MaxSupplementaryFields = 50
+
+// ValidateSupplementary checks supplementary fields before they are stored.
+func ValidateSupplementary(fs []SupplementaryField) error {
+	if len(fs) > MaxSupplementaryFields {
+		return Errorf(EUNPROCESSABLE, "at most %d supplementary_fields", MaxSupplementaryFields)
+	}
+	for i, f := range fs {
+		if strings.TrimSpace(f.Name) == "" {
+			return Errorf(EUNPROCESSABLE, "supplementary_fields[%d] needs a name", i)
+		}
+		for _, t := range []string{f.Name, f.Value} {
+			if !utf8.ValidString(t) || len(t) > MaxShortTextLen || strings.ContainsRune(t, 0) {
+				return Errorf(EUNPROCESSABLE, "supplementary_fields[%d]: name and value must be text of at most %d bytes", i, MaxShortTextLen)
+			}
+		}
+	}
+	return nil
 }
 
 // Author is a contributor named on an item. ID is stable across items when

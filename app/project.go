@@ -132,6 +132,9 @@ type ProjectFilter struct {
 	Order          string // created_date, published_date or modified_date
 	Desc           bool
 	Offset, Limit  int
+	// After, if set, continues the listing after that row (X-Cursor);
+	// Offset is then ignored.
+	After *ListPosition
 }
 
 // ProjectPath is the path of a project's public page: /projects/<slug>/<id>.

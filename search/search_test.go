@@ -137,6 +137,9 @@ func TestSearch_Filters(t *testing.T) {
 		{"license term and text", Query{Text: "reef", Terms: map[string][]string{FacetLicense: {"3"}}}, []int64{3}},
 		{"term of a hidden item", Query{Terms: map[string][]string{FacetKeyword: {"secret"}}}, nil},
 		{"no match", Query{Text: "glacier", GroupID: 20}, nil},
+		{"item ids", Query{ItemIDs: []int64{2, 4, 99}}, []int64{2, 4}},
+		{"item ids and filter", Query{ItemIDs: []int64{1, 3}, GroupID: 20}, []int64{3}},
+		{"no item ids", Query{ItemIDs: []int64{}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -86,12 +86,17 @@ type draftPart struct {
 // lets change edit the metadata, and stores it. POST and PUT answer 205
 // with the item's location, DELETE 204, as Figshare's document specifies.
 func (s *Server) editDraft(w http.ResponseWriter, r *http.Request, change func(*app.Metadata, *draftPart) error) {
+	editDraftAs(s, w, r, change)
+}
+
+// editDraftAs is editDraft for a body of type T.
+func editDraftAs[T any](s *Server, w http.ResponseWriter, r *http.Request, change func(*app.Metadata, *T) error) {
 	it, err := s.ownItem(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	var body draftPart
+	var body T
 	if r.Method != http.MethodDelete {
 		if err := s.decode(w, r, &body); err != nil {
 			s.fail(w, r, err)

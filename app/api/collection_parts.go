@@ -227,18 +227,22 @@ func (s *Server) searchCollections(w http.ResponseWriter, r *http.Request, owner
 		s.fail(w, r, err)
 		return
 	}
-	f, err := in.filter()
+	f, err := in.filter(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	f.AccountID = owner
 	rows, err := s.cat.ListCollections(r.Context(), f)
+	if len(rows) > 0 {
+		setCursor(w, f.Order, f.Desc, rows[len(rows)-1].Position, len(rows), f.Limit)
+	}
 	s.writeCollections(w, r, rows, err, owner == 0)
 }
 
-// filter validates the search body and turns it into a listing filter.
-func (in *collectionSearch) filter() (app.CollectionFilter, error) {
+// filter validates the search body (and the request's X-Cursor) and turns
+// it into a listing filter.
+func (in *collectionSearch) filter(r *http.Request) (app.CollectionFilter, error) {
 	order := in.Order
 	in.Order = ""
 	if in.ItemType != 0 || in.ProjectID != 0 {
@@ -256,5 +260,9 @@ func (in *collectionSearch) filter() (app.CollectionFilter, error) {
 	default:
 		return f, app.Errorf(app.EUNPROCESSABLE, "order must be one of created_date, published_date, modified_date (views, shares and cites are not counted for collections)")
 	}
-	return f, nil
+	pos, ok, err := cursorAfter(r, f.Order, f.Desc)
+	if ok {
+		f.After = &pos
+	}
+	return f, err
 }

@@ -17,6 +17,10 @@ type CollectionCatalog interface {
 	SetCollectionItems(ctx context.Context, id int64, items []int64) error
 	DeleteCollection(ctx context.Context, id int64) error
 	PublishCollection(ctx context.Context, id int64) (*app.CollectionVersion, error)
+	// ReserveCollectionDOI and ReserveCollectionHandle give a collection an
+	// identifier, or return the one it has; ECONFLICT for one with its own.
+	ReserveCollectionDOI(ctx context.Context, id int64, doi string) (string, error)
+	ReserveCollectionHandle(ctx context.Context, id int64, handle string) (string, error)
 	CollectionVersion(ctx context.Context, id int64, number int) (*app.CollectionVersion, error)
 	CollectionVersions(ctx context.Context, id int64) ([]app.CollectionVersion, error)
 	ListCollections(ctx context.Context, f app.CollectionFilter) ([]app.ListedCollection, error)
@@ -39,6 +43,8 @@ func (s *Server) collectionRoutes() {
 	s.handle("DELETE /v2/account/collections/{id}", s.authed(s.handleCollectionDelete))
 	s.handle("POST /v2/account/collections/{id}/publish", s.authed(s.handleCollectionPublish))
 	s.handle("POST /v2/account/collections/{id}/resource", s.authed(s.handleCollectionResource))
+	s.handle("POST /v2/account/collections/{id}/reserve_doi", s.authed(s.handleCollectionReserveDOI))
+	s.handle("POST /v2/account/collections/{id}/reserve_handle", s.authed(s.handleCollectionReserveHandle))
 	s.handle("GET /v2/account/collections/{id}/authors", s.authed(s.handleCollectionAuthors))
 	s.handle("POST /v2/account/collections/{id}/authors", s.authed(s.handleCollectionAuthorsSet))
 	s.handle("PUT /v2/account/collections/{id}/authors", s.authed(s.handleCollectionAuthorsSet))
@@ -122,7 +128,10 @@ func (s *Server) handlePublicCollections(w http.ResponseWriter, r *http.Request)
 	}
 	rows, err := s.cat.ListCollections(r.Context(), app.CollectionFilter{GroupID: f.GroupID, PublishedSince: f.PublishedSince,
 		ModifiedSince: f.ModifiedSince, DOI: f.DOI, Handle: f.Handle, ResourceDOI: f.ResourceDOI, Order: f.Order, Desc: f.Desc,
-		Offset: f.Offset, Limit: f.Limit})
+		Offset: f.Offset, Limit: f.Limit, After: f.After})
+	if len(rows) > 0 {
+		setCursor(w, f.Order, f.Desc, rows[len(rows)-1].Position, len(rows), f.Limit)
+	}
 	s.writeCollections(w, r, rows, err, true)
 }
 

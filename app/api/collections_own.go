@@ -272,19 +272,12 @@ func (s *Server) handleCollectionResource(w http.ResponseWriter, r *http.Request
 		s.fail(w, r, err)
 		return
 	}
-	var in struct {
-		ID      *string `json:"id"`
-		Title   *string `json:"title"`
-		DOI     *string `json:"doi"`
-		Link    *string `json:"link"`
-		Status  *string `json:"status"`
-		Version *int    `json:"version"`
-	}
+	var in resourceInput
 	if err := s.decode(w, r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if in.ID == nil && in.Title == nil && in.DOI == nil && in.Link == nil && in.Version == nil {
+	if in.empty() {
 		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "a resource needs at least one of id, title, doi, link, version"))
 		return
 	}

@@ -226,45 +226,22 @@ func (s *Server) handleAccountsSearch(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		SearchFor         string `json:"search_for"`
 		IsActive          *int   `json:"is_active"`
-		Page              *int   `json:"page"`
-		PageSize          *int   `json:"page_size"`
-		Limit             *int   `json:"limit"`
-		Offset            *int   `json:"offset"`
 		InstitutionUserID string `json:"institution_user_id"`
 		Email             string `json:"email"`
+		bodyPaging
 	}
 	if err := s.decode(w, r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	f := app.AccountFilter{Search: in.SearchFor, Email: in.Email, Limit: 10}
+	f := app.AccountFilter{Search: in.SearchFor, Email: in.Email}
 	if in.IsActive != nil {
 		active := *in.IsActive == 1
 		f.Active = &active
 	}
-	if in.Limit != nil || in.Offset != nil {
-		if in.Page != nil || in.PageSize != nil {
-			s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "use page and page_size, or limit and offset, not both"))
-			return
-		}
-		if in.Limit != nil {
-			f.Limit = *in.Limit
-		}
-		if in.Offset != nil {
-			f.Offset = *in.Offset
-		}
-	} else if in.Page != nil || in.PageSize != nil {
-		page, size := 1, 10
-		if in.Page != nil {
-			page = *in.Page
-		}
-		if in.PageSize != nil {
-			size = *in.PageSize
-		}
-		f.Offset, f.Limit = (page-1)*size, size
-	}
-	if f.Limit < 1 || f.Limit > 1000 || f.Offset < 0 {
-		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "page_size or limit must be between 1 and 1000"))
+	var err error
+	if f.Offset, f.Limit, err = in.window(); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	s.listAccounts(w, r, f)

@@ -67,6 +67,45 @@ func paging(r *http.Request) (offset, limit int, err error) {
 	return (page - 1) * size, size, nil
 }
 
+// bodyPaging is the paging of a search request's JSON body: Figshare's two
+// styles, as paging reads them from a query string.
+type bodyPaging struct {
+	Page     *int `json:"page"`
+	PageSize *int `json:"page_size"`
+	Limit    *int `json:"limit"`
+	Offset   *int `json:"offset"`
+}
+
+// window returns the offset and limit the body asks for; mixing the
+// styles, or going past Figshare's limits, is EUNPROCESSABLE.
+func (p bodyPaging) window() (offset, limit int, err error) {
+	hasPage, hasLimit := p.Page != nil || p.PageSize != nil, p.Limit != nil || p.Offset != nil
+	if hasPage && hasLimit {
+		return 0, 0, app.Errorf(app.EUNPROCESSABLE, "use either page/page_size or limit/offset, not both")
+	}
+	if hasLimit {
+		offset, limit = deref(p.Offset), deref(p.Limit)
+		if limit == 0 {
+			limit = defPageSize
+		}
+		if limit < 1 || limit > maxPageSize || offset < 0 {
+			return 0, 0, app.Errorf(app.EUNPROCESSABLE, "limit must be 1 to %d and offset not negative", maxPageSize)
+		}
+		return offset, limit, nil
+	}
+	page, size := deref(p.Page), deref(p.PageSize)
+	if page == 0 {
+		page = 1
+	}
+	if size == 0 {
+		size = defPageSize
+	}
+	if page < 1 || page > maxPage || size < 1 || size > maxPageSize {
+		return 0, 0, app.Errorf(app.EUNPROCESSABLE, "page must be 1 to %d and page_size 1 to %d", maxPage, maxPageSize)
+	}
+	return (page - 1) * size, size, nil
+}
+
 // queryDate reads a date filter (YYYY-MM-DD or RFC 3339).
 func queryDate(r *http.Request, name string) (time.Time, error) {
 	return parseDate(name, r.URL.Query().Get(name))
@@ -104,42 +143,52 @@ func queryInt(r *http.Request, name string) (int64, error) {
 type listCursor struct {
 	Order string `json:"o"`
 	Desc  bool   `json:"d"`
-	Key   string `json:"k"`
-	ID    int64  `json:"i"`
+	Key   string `json:"k,omitempty"`
+	ID    int64  `json:"i,omitempty"`
 }
 
 // cursorAfter reads the X-Cursor request header of a listing in the given
 // order: ok is false when there is none. A cursor replaces offset and page;
 // limit or page_size still set the page's size.
 func cursorAfter(r *http.Request, order string, desc bool) (pos app.ListPosition, ok bool, err error) {
+	c, ok, err := readCursor(r, order, desc, func(c listCursor) bool { return c.ID > 0 })
+	return app.ListPosition{Key: c.Key, ID: c.ID}, ok, err
+}
+
+// readCursor decodes the X-Cursor request header, if any, and checks that
+// it continues a listing in the given order and is of the kind valid says.
+func readCursor(r *http.Request, order string, desc bool, valid func(listCursor) bool) (c listCursor, ok bool, err error) {
 	v := r.Header.Get("X-Cursor")
 	if v == "" {
-		return pos, false, nil
+		return c, false, nil
 	}
 	if q := r.URL.Query(); q.Has("offset") || q.Has("page") {
-		return pos, false, app.Errorf(app.EUNPROCESSABLE, "X-Cursor continues a listing by itself: send limit or page_size with it, not offset or page")
+		return c, false, app.Errorf(app.EUNPROCESSABLE, "X-Cursor continues a listing by itself: send limit or page_size with it, not offset or page")
 	}
-	var c listCursor
 	b, err := base64.RawURLEncoding.DecodeString(v)
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
-	if err != nil || c.ID <= 0 {
-		return pos, false, app.Errorf(app.EUNPROCESSABLE, "X-Cursor is not a cursor this server issued; send back the X-Cursor header of the previous page")
+	if err != nil || !valid(c) {
+		return c, false, app.Errorf(app.EUNPROCESSABLE, "X-Cursor is not a cursor this server issued; send back the X-Cursor header of the previous page")
 	}
 	if c.Order != order || c.Desc != desc {
-		return pos, false, app.Errorf(app.EUNPROCESSABLE, "this X-Cursor continues a listing in another order: send the same order and order_direction as the first page")
+		return c, false, app.Errorf(app.EUNPROCESSABLE, "this X-Cursor continues a listing in another order: send the same order and order_direction as the first page")
 	}
-	return app.ListPosition{Key: c.Key, ID: c.ID}, true, nil
+	return c, true, nil
 }
 
-// setCursor gives a full page the X-Cursor that continues after its last
-// row, however deep.
-func setCursor(w http.ResponseWriter, order string, desc bool, rows []app.ListedItem, limit int) {
-	if len(rows) == 0 || len(rows) < limit {
+// setCursor gives a full page (n rows of limit) the X-Cursor that
+// continues after its last row, at last, however deep.
+func setCursor(w http.ResponseWriter, order string, desc bool, last app.ListPosition, n, limit int) {
+	if n == 0 || n < limit {
 		return
 	}
-	last := rows[len(rows)-1].Position
-	b, _ := json.Marshal(listCursor{Order: order, Desc: desc, Key: last.Key, ID: last.ID})
+	writeCursor(w, listCursor{Order: order, Desc: desc, Key: last.Key, ID: last.ID})
+}
+
+// writeCursor sets the X-Cursor response header.
+func writeCursor(w http.ResponseWriter, c listCursor) {
+	b, _ := json.Marshal(c)
 	w.Header().Set("X-Cursor", base64.RawURLEncoding.EncodeToString(b))
 }

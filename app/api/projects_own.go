@@ -13,9 +13,27 @@ func (s *Server) handlePublicProjects(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rows, err := s.cat.ListProjects(r.Context(), app.ProjectFilter{GroupID: f.GroupID, PublishedSince: f.PublishedSince,
-		ModifiedSince: f.ModifiedSince, Order: f.Order, Desc: f.Desc, Offset: f.Offset, Limit: f.Limit})
+	pf := app.ProjectFilter{GroupID: f.GroupID, PublishedSince: f.PublishedSince,
+		ModifiedSince: f.ModifiedSince, Order: f.Order, Desc: f.Desc, Offset: f.Offset, Limit: f.Limit, After: f.After}
+	rows, err := s.cat.ListProjects(r.Context(), pf)
+	setProjectCursor(w, pf, rows)
 	s.writeProjects(w, r, rows, err, false)
+}
+
+// setProjectCursor gives a full page of a project listing its X-Cursor.
+func setProjectCursor(w http.ResponseWriter, f app.ProjectFilter, rows []app.Project) {
+	if len(rows) == 0 {
+		return
+	}
+	last := rows[len(rows)-1]
+	key := last.Created // the catalog's order when none is asked for
+	switch f.Order {
+	case "published_date":
+		key = last.Published
+	case "modified_date":
+		key = last.Modified
+	}
+	setCursor(w, f.Order, f.Desc, app.ListPosition{Key: app.TimeKey(key), ID: last.ID}, len(rows), f.Limit)
 }
 
 // writeProjects answers a project listing; own listings carry the caller's
@@ -63,14 +81,15 @@ func (s *Server) searchProjects(w http.ResponseWriter, r *http.Request, member i
 		s.fail(w, r, app.Errorf(app.EUNPROCESSABLE, "doi, handle and resource_doi do not apply to projects"))
 		return
 	}
-	cf, err := in.filter()
+	cf, err := in.filter(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	f := app.ProjectFilter{MemberID: member, GroupID: cf.GroupID, PublishedSince: cf.PublishedSince, ModifiedSince: cf.ModifiedSince,
-		Text: cf.Text, Order: cf.Order, Desc: cf.Desc, Offset: cf.Offset, Limit: cf.Limit}
+		Text: cf.Text, Order: cf.Order, Desc: cf.Desc, Offset: cf.Offset, Limit: cf.Limit, After: cf.After}
 	rows, err := s.cat.ListProjects(r.Context(), f)
+	setProjectCursor(w, f, rows)
 	s.writeProjects(w, r, rows, err, member != 0)
 }
 

@@ -81,7 +81,9 @@ func (s *Server) handlePublicList(w http.ResponseWriter, r *http.Request) {
 	for _, l := range rows {
 		out = append(out, s.shortArticle(r, v, l.Item, &l.Version.Metadata, l.Version.Published))
 	}
-	setCursor(w, f.Order, f.Desc, rows, f.Limit)
+	if len(rows) > 0 {
+		setCursor(w, f.Order, f.Desc, rows[len(rows)-1].Position, len(rows), f.Limit)
+	}
 	s.writeJSON(w, http.StatusOK, out)
 }
 

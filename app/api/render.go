@@ -69,11 +69,14 @@ type articleComplete struct {
 	FolderStructure  map[string]string     `json:"folder_structure"`
 	Authors          []authorJSON          `json:"authors"`
 	CustomFields     []customFieldJSON     `json:"custom_fields"`
-	EmbargoOptions   []any                 `json:"embargo_options"`
-	IsWithdrawn      bool                  `json:"is_withdrawn,omitempty"`
-	WithdrawReason   string                `json:"withdrawal_reason,omitempty"`
-	AccountID        *int64                `json:"account_id,omitempty"`
-	CurationStatus   string                `json:"curation_status,omitempty"`
+	// Supplementary are a published version's supplementary fields (a
+	// Carrel extension; Figshare takes them but does not show them).
+	Supplementary  []app.SupplementaryField `json:"supplementary_fields,omitempty"`
+	EmbargoOptions []any                    `json:"embargo_options"`
+	IsWithdrawn    bool                     `json:"is_withdrawn,omitempty"`
+	WithdrawReason string                   `json:"withdrawal_reason,omitempty"`
+	AccountID      *int64                   `json:"account_id,omitempty"`
+	CurationStatus string                   `json:"curation_status,omitempty"`
 }
 
 // articleWithProject is Figshare's ArticleWithProject, the form search
@@ -156,7 +159,7 @@ func (s *Server) shortArticle(r *http.Request, v *vocabulary, it *app.Item, md *
 		URLPrivateHTML: fmt.Sprintf("%s/account/articles/%d", b, it.ID),
 		URLPrivateAPI:  fmt.Sprintf("%s/v2/account/articles/%d", b, it.ID),
 		Timeline:       md.Timeline, DefinedType: md.ItemType, DefinedName: v.types[md.ItemType].StringID,
-		ResourceDOI: md.ResourceDOI, ResourceTitle: md.ResourceTitle,
+		ResourceDOI: md.ResourceDOI, ResourceTitle: md.ResourceTitle, Thumb: s.thumbURL(r, it, md),
 		CreatedDate: stamp(it.Created), ModifiedDate: stamp(it.Modified), GroupID: it.GroupID,
 	}
 	if !published.IsZero() {
@@ -217,12 +220,12 @@ func (s *Server) completeArticle(r *http.Request, v *vocabulary, it *app.Item, v
 		a.CustomFields = append(a.CustomFields, customFieldJSON{Name: name, Value: md.CustomFields[name], FieldType: "text",
 			Settings: map[string]any{}, Order: i + 1})
 	}
-	a.EmbargoOptions = []any{}
+	a.EmbargoOptions, a.Supplementary = []any{}, md.Supplementary
 	setAccessFields(&a, it)
 	if it.Status == app.StatusWithdrawn {
 		// A tombstone: the record stays citable, the files are gone.
 		a.Status, a.IsWithdrawn, a.WithdrawReason = "withdrawn", true, it.WithdrawReason
-		a.Files, a.FolderStructure, a.Size = []fileJSON{}, map[string]string{}, 0
+		a.Files, a.FolderStructure, a.Size, a.Thumb = []fileJSON{}, map[string]string{}, 0, ""
 	}
 	a.Citation = s.citation(it, md, v, published, number, a.URLPublicHTML)
 	if ver != nil {

@@ -32,7 +32,7 @@ func limitToView(a *articleComplete, view app.View) {
 	if view == app.ViewFull {
 		return
 	}
-	a.Files, a.FolderStructure, a.Size = []fileJSON{}, map[string]string{}, 0
+	a.Files, a.FolderStructure, a.Size, a.Thumb = []fileJSON{}, map[string]string{}, 0, ""
 	if view != app.ViewStub {
 		return
 	}
@@ -40,7 +40,7 @@ func limitToView(a *articleComplete, view app.View) {
 	a.FundingList, a.Tags, a.Keywords = []app.Funding{}, []string{}, []string{}
 	a.Categories, a.References, a.RelatedMaterials = []app.Category{}, []string{}, []app.RelatedMaterial{}
 	a.Authors, a.CustomFields, a.License = []authorJSON{}, []customFieldJSON{}, nil
-	a.Timeline = app.Timeline{}
+	a.Timeline, a.Supplementary = app.Timeline{}, nil
 }
 
 // cacheControl lets shared caches keep only what everyone may download;

@@ -17,11 +17,8 @@ type Searcher interface {
 
 // articleSearch is Figshare's ArticleSearch (and PrivateArticleSearch).
 type articleSearch struct {
-	SearchFor      string `json:"search_for"`
-	Page           *int   `json:"page"`
-	PageSize       *int   `json:"page_size"`
-	Limit          *int   `json:"limit"`
-	Offset         *int   `json:"offset"`
+	SearchFor string `json:"search_for"`
+	bodyPaging
 	Order          string `json:"order"`
 	OrderDirection string `json:"order_direction"`
 	Institution    int64  `json:"institution"`
@@ -39,34 +36,10 @@ type articleSearch struct {
 func (in *articleSearch) searchQuery() (search.Query, error) {
 	q := search.Query{Text: in.SearchFor, ItemType: in.ItemType, GroupID: in.Group, InstitutionID: in.Institution,
 		DOI: in.DOI, Handle: in.Handle, ResourceDOI: in.ResourceDOI}
-	hasPage, hasLimit := in.Page != nil || in.PageSize != nil, in.Limit != nil || in.Offset != nil
-	if hasPage && hasLimit {
-		return q, app.Errorf(app.EUNPROCESSABLE, "use either page/page_size or limit/offset, not both")
-	}
-	page, size := deref(in.Page), deref(in.PageSize)
-	if page == 0 {
-		page = 1
-	}
-	if size == 0 {
-		size = defPageSize
-	}
-	if page < 1 || page > maxPage || size < 1 || size > maxPageSize {
-		return q, app.Errorf(app.EUNPROCESSABLE, "page must be 1 to %d and page_size 1 to %d", maxPage, maxPageSize)
-	}
-	q.Offset, q.Limit = (page-1)*size, size
-	if hasLimit {
-		q.Offset, q.Limit = deref(in.Offset), deref(in.Limit)
-		if q.Limit == 0 {
-			q.Limit = defPageSize
-		}
-		if q.Limit < 1 || q.Limit > maxPageSize || q.Offset < 0 {
-			return q, app.Errorf(app.EUNPROCESSABLE, "limit must be 1 to %d and offset not negative", maxPageSize)
-		}
-	}
-	if in.ProjectID != 0 {
-		return q, app.Errorf(app.EUNPROCESSABLE, "project_id: projects are not available in this repository")
-	}
 	var err error
+	if q.Offset, q.Limit, err = in.window(); err != nil {
+		return q, err
+	}
 	for name, dst := range map[string]*time.Time{"published_since": &q.PublishedSince, "modified_since": &q.ModifiedSince} {
 		v := map[string]string{"published_since": in.PublishedSince, "modified_since": in.ModifiedSince}[name]
 		if *dst, err = parseDate(name, v); err != nil {
@@ -113,12 +86,39 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 		return
 	}
 	q.Viewer, q.Scope = actor(r.Context()), scope
+	if in.ProjectID != 0 {
+		if q.ItemIDs, err = s.projectItemIDs(r, in.ProjectID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	_, out, err := s.searchArticles(r, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, out)
+}
+
+// projectItemIDs are the items of a project the caller may see, for
+// search's project_id filter: none for a project the caller may not see
+// or that does not exist, so the filter reveals nothing. The search's own
+// access filter still decides which of them the caller finds.
+func (s *Server) projectItemIDs(r *http.Request, id int64) ([]int64, error) {
+	p, err := s.cat.Project(r.Context(), id)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return []int64{}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if a := actor(r.Context()); !app.CanSeeProject(a, p) && !app.CanSeeProjectPrivate(a, p) {
+		return []int64{}, nil
+	}
+	ids, err := s.cat.ProjectItems(r.Context(), id)
+	if ids == nil && err == nil {
+		ids = []int64{}
+	}
+	return ids, err
 }
 
 // searchArticles runs q and returns the result with its hits as Figshare's

@@ -43,6 +43,10 @@ type Catalog interface {
 	ReserveHandle(ctx context.Context, id int64, handle string) (string, error)
 	Withdraw(ctx context.Context, id int64, reason string, who app.AuditEntry) error
 	Version(ctx context.Context, itemID int64, number int) (*app.Version, error)
+	// AmendVersion changes what may change in a published version without
+	// a new one; EUNPROCESSABLE for a thumbnail not among its files,
+	// ECONFLICT for a withdrawn item.
+	AmendVersion(ctx context.Context, itemID int64, number int, a app.VersionAmendment) error
 	Versions(ctx context.Context, itemID int64) ([]app.Version, error)
 
 	CreateFile(ctx context.Context, f *app.File, quota int64) error
@@ -72,6 +76,8 @@ type Catalog interface {
 	DeletePrivateLink(ctx context.Context, kind app.LinkTarget, targetID int64, token string, who app.AuditEntry) error
 	CollectionCatalog
 	ProjectCatalog
+	PeopleCatalog
+	ReportCatalog
 	InstitutionCatalog
 	app.ReviewStore
 }
@@ -196,6 +202,10 @@ func (s *Server) routes() {
 	s.handle("POST /v2/account/articles/{id}/reserve_doi", s.authed(s.handleReserveDOI))
 	s.handle("POST /v2/account/articles/{id}/reserve_handle", s.authed(s.handleReserveHandle))
 	s.handle("POST /v2/account/articles/{id}/unpublish", s.authed(s.handleUnpublish))
+	s.handle("POST /v2/account/articles/{id}/resource", s.authed(s.handleArticleResource))
+	s.handle("PUT /v2/account/articles/{id}/versions/{v}", s.authed(s.handleVersionUpdate))
+	s.handle("PATCH /v2/account/articles/{id}/versions/{v}", s.authed(s.handleVersionUpdate))
+	s.handle("PUT /v2/account/articles/{id}/versions/{v}/update_thumb", s.authed(s.handleVersionThumb))
 	s.handle("GET /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsList))
 	s.handle("POST /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))
 	s.handle("PUT /v2/account/articles/{id}/authors", s.authed(s.handleAuthorsSet))
@@ -214,6 +224,8 @@ func (s *Server) routes() {
 	s.institutionRoutes()
 	s.collectionRoutes()
 	s.projectRoutes()
+	s.peopleRoutes()
+	s.reportRoutes()
 
 	s.handle("POST /v2/institution/hrfeed/upload", s.authed(s.handleHRFeedUpload))
 	s.handle("GET /v2/account/institution/reviews", s.authed(s.handleReviews))

@@ -20,10 +20,14 @@ func textMatch(col string) string {
 // likeWords adds one LIKE condition per word of text against expr.
 func likeWords(expr, text string, where *[]string, args *[]any) {
 	for _, w := range strings.Fields(text) {
-		w = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w)
 		*where = append(*where, expr+` LIKE ? ESCAPE '\'`)
-		*args = append(*args, "%"+w+"%")
+		*args = append(*args, "%"+likeEscape(w)+"%")
 	}
+}
+
+// likeEscape quotes LIKE's wildcards in s for a pattern with ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 var collectionOrders = map[string]string{"created_date": "c.created_at", "published_date": "c.pub_at", "modified_date": "c.modified_at"}
@@ -71,7 +75,12 @@ func (db *DB) ListCollections(ctx context.Context, f app.CollectionFilter) ([]ap
 	if f.Desc {
 		dir = " DESC"
 	}
-	q := `SELECT ` + prefixed("c.", collectionColumns) + `, coalesce(v.metadata, ''), coalesce(v.published_at, '')
+	key := "coalesce(" + order + ", '')"
+	if f.After != nil {
+		where, args = append(where, "("+key+", c.id)"+map[bool]string{false: " > ", true: " < "}[f.Desc]+"(?, ?)"), append(args, f.After.Key, f.After.ID)
+		f.Offset = 0
+	}
+	q := `SELECT ` + prefixed("c.", collectionColumns) + `, coalesce(v.metadata, ''), coalesce(v.published_at, ''), ` + key + `
 		FROM collections c LEFT JOIN collection_versions v ON v.collection_id = c.id AND v.version = c.version`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -85,14 +94,14 @@ func (db *DB) ListCollections(ctx context.Context, f app.CollectionFilter) ([]ap
 	defer rows.Close()
 	var out []app.ListedCollection
 	for rows.Next() {
-		var vmeta, vat, draft, created, modified, published string
+		var vmeta, vat, draft, created, modified, published, key string
 		var c app.Collection
 		if err := rows.Scan(&c.ID, &c.AccountID, &c.GroupID, &c.Status, &c.Version, &c.DraftChanged, &draft,
-			&created, &modified, &published, &vmeta, &vat); err != nil {
+			&created, &modified, &published, &vmeta, &vat, &key); err != nil {
 			return nil, translate(err)
 		}
 		c.Created, c.Modified, c.Published = parseTime(created), parseTime(modified), parseTime(published)
-		l := app.ListedCollection{Collection: &c}
+		l := app.ListedCollection{Collection: &c, Position: app.ListPosition{Key: key, ID: c.ID}}
 		if vmeta != "" {
 			l.Version = &app.CollectionVersion{CollectionID: c.ID, Number: c.Version, Published: parseTime(vat)}
 			if err := json.Unmarshal([]byte(vmeta), &l.Version.Metadata); err != nil {

@@ -191,12 +191,7 @@ func translate(err error) error {
 
 func (db *DB) stamp() string { return formatTime(db.now()) }
 
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
+func formatTime(t time.Time) string { return app.TimeKey(t) }
 
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)

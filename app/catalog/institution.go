@@ -34,7 +34,7 @@ func (db *DB) ListAccounts(ctx context.Context, f app.AccountFilter) ([]app.Acco
 		where, args = append(where, `email = ?`), append(args, strings.TrimSpace(f.Email))
 	}
 	if f.Search != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Search) + "%"
+		like := "%" + likeEscape(f.Search) + "%"
 		where = append(where, `(email LIKE ? ESCAPE '\' OR first_name || ' ' || last_name LIKE ? ESCAPE '\')`)
 		args = append(args, like, like)
 	}

@@ -167,6 +167,10 @@ func (db *DB) ListProjects(ctx context.Context, f app.ProjectFilter) ([]app.Proj
 	if f.Desc {
 		dir = " DESC"
 	}
+	if f.After != nil {
+		where, args = append(where, "(coalesce("+order+", ''), p.id)"+map[bool]string{false: " > ", true: " < "}[f.Desc]+"(?, ?)"), append(args, f.After.Key, f.After.ID)
+		f.Offset = 0
+	}
 	q := `SELECT ` + prefixed("p.", projectColumns) + ` FROM projects p WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + dir + `, p.id` + dir + ` LIMIT ? OFFSET ?`
 	rows, err := db.read.QueryContext(ctx, q, append(args, f.Limit, f.Offset)...)

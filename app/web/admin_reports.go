@@ -84,7 +84,7 @@ func (s *Server) csvReport(w http.ResponseWriter, r *http.Request, name string, 
 			}
 		}
 		for i, c := range cells {
-			cells[i] = safeCell(c)
+			cells[i] = app.SpreadsheetCell(c)
 		}
 		if err := cw.Write(cells); err != nil {
 			return err

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"carrel/app"
@@ -89,7 +88,7 @@ func (s *Server) handleCounterReport(w http.ResponseWriter, r *http.Request) {
 			if total == 0 {
 				continue
 			}
-			rec := []string{safeCell(item[0].Title), safeCell(s.cfg.Publisher), safeCell(s.cfg.SiteName), safeCell(item[0].DOI),
+			rec := []string{app.SpreadsheetCell(item[0].Title), app.SpreadsheetCell(s.cfg.Publisher), app.SpreadsheetCell(s.cfg.SiteName), app.SpreadsheetCell(item[0].DOI),
 				"carrel:" + strconv.FormatInt(item[0].ItemID, 10), base + itemURL(item[0].Title, item[0].ItemID, 0),
 				m.metric, strconv.FormatInt(total, 10)}
 			for _, mo := range months {
@@ -123,12 +122,4 @@ func reportPeriod(r *http.Request, now time.Time) (begin, end time.Time, err err
 		return begin, end, app.Errorf(app.EUNPROCESSABLE, "a report covers at most ten years")
 	}
 	return begin, end, nil
-}
-
-// safeCell keeps a spreadsheet from reading a cell as a formula.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

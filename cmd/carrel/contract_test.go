@@ -252,7 +252,7 @@ func checkContractCase(t *testing.T, doc *openapi3.T, f *contractFixture, o *con
 // that each file stays readable.
 func allContractCases() map[string][]contractCase {
 	all := map[string][]contractCase{}
-	for _, table := range []map[string][]contractCase{contractCases, collectionContractCases, collectionLinkCases, projectContractCases, accessContractCases(), reviewContractCases()} {
+	for _, table := range []map[string][]contractCase{contractCases, collectionContractCases, collectionLinkCases, projectContractCases, accessContractCases(), reviewContractCases(), peopleContractCases()} {
 		for id, cs := range table {
 			all[id] = append(all[id], cs...)
 		}
