@@ -26,6 +26,9 @@ type Catalog interface {
 	ItemTypes(ctx context.Context) ([]app.ItemType, error)
 	Licenses(ctx context.Context) ([]app.License, error)
 	Categories(ctx context.Context) ([]app.Category, error)
+	// VocabularyGeneration changes when administrators change a
+	// vocabulary, so that the cached copy is loaded again.
+	VocabularyGeneration() int64
 	Groups(ctx context.Context) ([]app.Group, error)
 
 	CreateItem(ctx context.Context, accountID, groupID int64, md app.Metadata) (*app.Item, error)

@@ -9,8 +9,8 @@ import (
 )
 
 // vocabulary is a cached copy of the catalog's item types, licenses and
-// categories, which are loaded before the server starts and do not change
-// while it runs.
+// categories (retired terms too, which items that have them still show),
+// loaded again when administrators change them.
 type vocabulary struct {
 	types      map[int]app.ItemType
 	typeByName map[string]app.ItemType
@@ -24,15 +24,17 @@ type vocabulary struct {
 }
 
 type vocabCache struct {
-	mu sync.Mutex
-	v  *vocabulary
+	mu  sync.Mutex
+	v   *vocabulary
+	gen int64 // the catalog's vocabulary generation v was loaded at
 }
 
 // vocab returns the cached vocabularies, loading them on first use.
 func (s *Server) vocab(ctx context.Context) (*vocabulary, error) {
 	s.vc.mu.Lock()
 	defer s.vc.mu.Unlock()
-	if s.vc.v != nil {
+	gen := s.cat.VocabularyGeneration()
+	if s.vc.v != nil && s.vc.gen == gen {
 		return s.vc.v, nil
 	}
 	v := &vocabulary{types: map[int]app.ItemType{}, typeByName: map[string]app.ItemType{}, licenses: map[int]app.License{},
@@ -58,7 +60,7 @@ func (s *Server) vocab(ctx context.Context) (*vocabulary, error) {
 	for _, c := range v.lists.categories {
 		v.categories[c.ID] = c
 	}
-	s.vc.v = v
+	s.vc.v, s.vc.gen = v, gen
 	return v, nil
 }
 
@@ -68,7 +70,7 @@ func (s *Server) handleItemTypes(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, nonNil(v.lists.types))
+	s.writeJSON(w, http.StatusOK, nonNil(app.Offered(v.lists.types)))
 }
 
 func (s *Server) handleLicenses(w http.ResponseWriter, r *http.Request) {
@@ -83,7 +85,7 @@ func (s *Server) handleLicenses(w http.ResponseWriter, r *http.Request) {
 		URL   string `json:"url"`
 	}
 	out := make([]license, 0, len(v.lists.licenses))
-	for _, l := range v.lists.licenses {
+	for _, l := range app.Offered(v.lists.licenses) {
 		out = append(out, license{l.ID, l.Name, l.URL})
 	}
 	s.writeJSON(w, http.StatusOK, out)
@@ -95,8 +97,9 @@ func (s *Server) handleCategories(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	cats := app.Offered(v.lists.categories)
 	parents := map[int64]bool{}
-	for _, c := range v.lists.categories {
+	for _, c := range cats {
 		parents[c.ParentID] = true
 	}
 	type categoryList struct {
@@ -104,8 +107,8 @@ func (s *Server) handleCategories(w http.ResponseWriter, r *http.Request) {
 		HasChildren  bool `json:"has_children"`
 		IsSelectable bool `json:"is_selectable"`
 	}
-	out := make([]categoryList, 0, len(v.lists.categories))
-	for _, c := range v.lists.categories {
+	out := make([]categoryList, 0, len(cats))
+	for _, c := range cats {
 		out = append(out, categoryList{Category: c, HasChildren: parents[c.ID], IsSelectable: true})
 	}
 	s.writeJSON(w, http.StatusOK, out)

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"carrel/app"
@@ -30,6 +31,9 @@ type DB struct {
 	read  *sql.DB
 	now   func() time.Time
 	hooks []ChangeHook
+	// vocabGen counts the vocabulary changes made through this handle,
+	// so that caches of the vocabularies know when to reload.
+	vocabGen atomic.Int64
 }
 
 // ChangeHook is told, after a transaction commits, which items it changed

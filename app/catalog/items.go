@@ -49,6 +49,9 @@ func (db *DB) createItem(ctx context.Context, accountID, groupID int64, md app.M
 		if err := checkMetadata(ctx, tx, &md); err != nil {
 			return err
 		}
+		if err := checkRetired(ctx, tx, &md, nil); err != nil {
+			return err
+		}
 		if err := groupExists(ctx, tx, groupID); err != nil {
 			return err
 		}
@@ -112,6 +115,9 @@ func (db *DB) updateDraft(ctx context.Context, id int64, md app.Metadata, then f
 		}
 		body, err := json.Marshal(md)
 		if err != nil {
+			return err
+		}
+		if err := checkRetired(ctx, tx, &md, &old.Draft); err != nil {
 			return err
 		}
 		if _, err = tx.ExecContext(ctx, `UPDATE items SET draft = ?, draft_changed = 1, modified_at = ? WHERE id = ?`,

@@ -49,14 +49,15 @@ func (db *DB) LoadVocabularies(ctx context.Context, fsys fs.FS) error {
 		for _, t := range types {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO item_types (id, name, string_id, icon, description, selectable, url_name)
 				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name=excluded.name, string_id=excluded.string_id,
-				icon=excluded.icon, description=excluded.description, selectable=excluded.selectable, url_name=excluded.url_name`,
+				icon=excluded.icon, description=excluded.description, selectable=excluded.selectable, url_name=excluded.url_name
+				WHERE item_types.local = 0`,
 				t.ID, t.Name, t.StringID, t.Icon, t.Description, t.Selectable, t.URLName); err != nil {
 				return fmt.Errorf("item type %d: %w", t.ID, err)
 			}
 		}
 		for _, l := range licenses {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO licenses (id, name, url, spdx) VALUES (?, ?, ?, ?)
-				ON CONFLICT(id) DO UPDATE SET name=excluded.name, url=excluded.url, spdx=excluded.spdx`,
+				ON CONFLICT(id) DO UPDATE SET name=excluded.name, url=excluded.url, spdx=excluded.spdx WHERE licenses.local = 0`,
 				l.ID, l.Name, l.URL, l.SPDX); err != nil {
 				return fmt.Errorf("license %d: %w", l.ID, err)
 			}
@@ -65,7 +66,7 @@ func (db *DB) LoadVocabularies(ctx context.Context, fsys fs.FS) error {
 		for _, c := range cats {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO categories (id, parent_id, title, source_id, taxonomy_id, path)
 				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET parent_id=excluded.parent_id, title=excluded.title,
-				source_id=excluded.source_id, taxonomy_id=excluded.taxonomy_id, path=excluded.path`,
+				source_id=excluded.source_id, taxonomy_id=excluded.taxonomy_id, path=excluded.path WHERE categories.local = 0`,
 				c.ID, c.ParentID, c.Title, c.SourceID, c.TaxonomyID, paths[c.ID]); err != nil {
 				return fmt.Errorf("category %d: %w", c.ID, err)
 			}
@@ -91,9 +92,9 @@ func categoryPaths(cats []app.Category) map[int64]string {
 	return paths
 }
 
-// ItemTypes lists the item types.
+// ItemTypes lists the item types, retired ones too.
 func (db *DB) ItemTypes(ctx context.Context) ([]app.ItemType, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, string_id, icon, description, selectable, url_name FROM item_types ORDER BY id`)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name, string_id, icon, description, selectable, url_name, retired FROM item_types ORDER BY id`)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -101,7 +102,7 @@ func (db *DB) ItemTypes(ctx context.Context) ([]app.ItemType, error) {
 	var out []app.ItemType
 	for rows.Next() {
 		var t app.ItemType
-		if err := rows.Scan(&t.ID, &t.Name, &t.StringID, &t.Icon, &t.Description, &t.Selectable, &t.URLName); err != nil {
+		if err := rows.Scan(&t.ID, &t.Name, &t.StringID, &t.Icon, &t.Description, &t.Selectable, &t.URLName, &t.Retired); err != nil {
 			return nil, translate(err)
 		}
 		out = append(out, t)
@@ -109,9 +110,9 @@ func (db *DB) ItemTypes(ctx context.Context) ([]app.ItemType, error) {
 	return out, translate(rows.Err())
 }
 
-// Licenses lists the licenses.
+// Licenses lists the licenses, retired ones too.
 func (db *DB) Licenses(ctx context.Context) ([]app.License, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, url, spdx FROM licenses ORDER BY id`)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name, url, spdx, retired FROM licenses ORDER BY id`)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -119,7 +120,7 @@ func (db *DB) Licenses(ctx context.Context) ([]app.License, error) {
 	var out []app.License
 	for rows.Next() {
 		var l app.License
-		if err := rows.Scan(&l.ID, &l.Name, &l.URL, &l.SPDX); err != nil {
+		if err := rows.Scan(&l.ID, &l.Name, &l.URL, &l.SPDX, &l.Retired); err != nil {
 			return nil, translate(err)
 		}
 		out = append(out, l)
@@ -127,9 +128,10 @@ func (db *DB) Licenses(ctx context.Context) ([]app.License, error) {
 	return out, translate(rows.Err())
 }
 
-// Categories lists the category tree, parents before children.
+// Categories lists the category tree, parents before children, retired
+// categories too.
 func (db *DB) Categories(ctx context.Context) ([]app.Category, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, parent_id, title, source_id, taxonomy_id, path FROM categories ORDER BY path`)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, parent_id, title, source_id, taxonomy_id, path, retired FROM categories ORDER BY path`)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -137,7 +139,7 @@ func (db *DB) Categories(ctx context.Context) ([]app.Category, error) {
 	var out []app.Category
 	for rows.Next() {
 		var c app.Category
-		if err := rows.Scan(&c.ID, &c.ParentID, &c.Title, &c.SourceID, &c.TaxonomyID, &c.Path); err != nil {
+		if err := rows.Scan(&c.ID, &c.ParentID, &c.Title, &c.SourceID, &c.TaxonomyID, &c.Path, &c.Retired); err != nil {
 			return nil, translate(err)
 		}
 		out = append(out, c)

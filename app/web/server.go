@@ -64,6 +64,9 @@ type Catalog interface {
 	ItemTypes(ctx context.Context) ([]app.ItemType, error)
 	Licenses(ctx context.Context) ([]app.License, error)
 	Categories(ctx context.Context) ([]app.Category, error)
+	// VocabularyGeneration changes when administrators change a
+	// vocabulary.
+	VocabularyGeneration() int64
 
 	CollectionCatalog
 	CollectionWorkspace
@@ -78,6 +81,7 @@ type Catalog interface {
 	AdminCatalog
 	ReportCatalog
 	GroupSettingsCatalog
+	VocabularyAdmin
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -247,6 +251,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/items/{id}", s.curator(s.handleAdminItem))
 	m.HandleFunc("POST /admin/items/{id}/withdraw", s.curator(s.handleAdminItemWithdraw))
 	m.HandleFunc("POST /admin/items/{id}/transfer", s.curator(s.handleAdminItemTransfer))
+	m.HandleFunc("GET /admin/vocabularies", s.admin(s.handleAdminVocab))
+	m.HandleFunc("POST /admin/vocabularies/{kind}", s.admin(s.handleAdminVocabSave))
+	m.HandleFunc("POST /admin/vocabularies/{kind}/{id}", s.admin(s.handleAdminVocabSave))
 	m.HandleFunc("GET /admin/jobs", s.admin(s.handleAdminJobs))
 	m.HandleFunc("GET /admin/jobs/{name}", s.admin(s.handleAdminJobRuns))
 

@@ -22,18 +22,20 @@ type vocabulary struct {
 	catByID    map[int64]app.Category
 }
 
-// vocabCache keeps the vocabularies for a minute: they change only when an
-// administrator loads new ones, and every page needs them.
+// vocabCache keeps the vocabularies until an administrator changes one
+// (the catalog's vocabulary generation moves), and for a minute at most.
 type vocabCache struct {
 	mu      sync.Mutex
 	v       *vocabulary
 	fetched time.Time
+	gen     int64
 }
 
 func (s *Server) vocab(ctx context.Context) (*vocabulary, error) {
 	s.vc.mu.Lock()
 	defer s.vc.mu.Unlock()
-	if s.vc.v != nil && time.Since(s.vc.fetched) < time.Minute {
+	gen := s.cat.VocabularyGeneration()
+	if s.vc.v != nil && s.vc.gen == gen && time.Since(s.vc.fetched) < time.Minute {
 		return s.vc.v, nil
 	}
 	v := &vocabulary{typeByID: map[int]app.ItemType{}, licByID: map[int]app.License{}, catByID: map[int64]app.Category{}}
@@ -56,7 +58,7 @@ func (s *Server) vocab(ctx context.Context) (*vocabulary, error) {
 	for _, c := range v.categories {
 		v.catByID[c.ID] = c
 	}
-	s.vc.v, s.vc.fetched = v, time.Now()
+	s.vc.v, s.vc.fetched, s.vc.gen = v, time.Now(), gen
 	return v, nil
 }
 

@@ -193,12 +193,25 @@ func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 		s.fail(w, r, err)
 		return
 	}
-	p.Types, p.Licenses = v.types, v.licenses
+	// Retired terms are offered only to the item that already has them.
+	for _, t := range v.types {
+		if !t.Retired || t.ID == p.Form.ItemType {
+			p.Types = append(p.Types, t)
+		}
+	}
+	for _, l := range v.licenses {
+		if !l.Retired || l.ID == p.Form.License {
+			p.Licenses = append(p.Licenses, l)
+		}
+	}
 	chosen := map[int64]bool{}
 	for _, id := range p.Form.Categories {
 		chosen[id] = true
 	}
 	for _, c := range v.categories {
+		if c.Retired && !chosen[c.ID] {
+			continue
+		}
 		label := c.Path
 		if label == "" {
 			label = c.Title

@@ -193,6 +193,9 @@ func (s *Server) renderCollectionEdit(w http.ResponseWriter, r *http.Request, st
 		chosen[id] = true
 	}
 	for _, c := range v.categories {
+		if c.Retired && !chosen[c.ID] {
+			continue // retired: kept where chosen, not offered anew
+		}
 		p.Categories = append(p.Categories, catOption{ID: c.ID, Label: c.Path, Selected: chosen[c.ID]})
 	}
 	in := map[int64]bool{}

@@ -99,7 +99,7 @@ func TestBrowser(t *testing.T) {
 	}
 	t.Run("AdminAccessibility", func(t *testing.T) {
 		pages := []string{"/admin", "/admin/audit", "/admin/audit?action=item", "/admin/people", "/admin/people/1", "/admin/groups", "/admin/groups/1", "/admin/reports",
-			"/admin/items", "/admin/items?status=lost", fmt.Sprintf("/admin/items/%d", item), fmt.Sprintf("/admin/items/%d", draft)}
+			"/admin/items", "/admin/items?status=lost", "/admin/vocabularies", fmt.Sprintf("/admin/items/%d", item), fmt.Sprintf("/admin/items/%d", draft)}
 		if fieldsGroup != 0 {
 			pages = append(pages, fmt.Sprintf("/admin/groups/%d", fieldsGroup))
 		}
