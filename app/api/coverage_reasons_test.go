@@ -15,5 +15,4 @@ var coverageReasons = map[string]string{
 var coveragePrefixReasons = []struct{ prefix, why string }{
 	{"/symplectic/", "left out: Symplectic Elements' connector to figshare.com; an institution running Carrel connects Elements through the standard endpoints or OAI-PMH."},
 	{"/altmetric", "left out: Altmetric's own integration with figshare.com; Carrel publishes its usage counts through /stats and the article records."},
-	{"/account/institution", "planned: institution administration (issue 3, institution and account endpoints)."},
 }

@@ -223,6 +223,7 @@ func (s *Server) institutionRoutes() {
 	s.handle("GET /v2/account/institution", s.authed(s.handleInstitution))
 	s.handle("GET /v2/account/institution/groups", s.authed(s.handleInstitutionGroups))
 	s.handle("GET /v2/account/institution/roles", s.authed(s.handleInstitutionRoles))
+	s.handle("GET /v2/account/institution/articles", s.institutionAdmin(s.handleInstitutionArticles))
 	s.handle("GET /v2/account/institution/accounts", s.institutionAdmin(s.handleAccountsList))
 	s.handle("POST /v2/account/institution/accounts", s.institutionAdmin(s.handleAccountCreate))
 	s.handle("POST /v2/account/institution/accounts/search", s.institutionAdmin(s.handleAccountsSearch))

@@ -41,6 +41,16 @@ func accessContractCases() map[string][]contractCase {
 		"private_institution_roles_list": {
 			{"OK", 200, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
 		},
+		"private_institution_articles": {
+			{"OK", 200, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, query: "page=1&page_size=10&order=modified_date&order_direction=asc"}
+			}},
+			{"ErrNotAdmin", 404, func(f *contractFixture) contractRequest { return contractRequest{token: f.owner} }},
+			{"ErrStatus", 422, func(f *contractFixture) contractRequest { return contractRequest{token: f.admin, query: "status=3"} }},
+			{"ErrMixedPaging", 422, func(f *contractFixture) contractRequest {
+				return contractRequest{token: f.admin, query: "page=1&limit=5"}
+			}},
+		},
 		"private_institution_accounts_list": {
 			{"OK", 200, func(f *contractFixture) contractRequest {
 				return contractRequest{token: f.admin, query: "page=1&page_size=10&is_active=1"}
