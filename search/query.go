@@ -62,7 +62,10 @@ type Query struct {
 	Desc bool
 
 	Offset int // at most MaxOffset
-	Limit  int // 1..MaxLimit; 0 means DefaultLimit
+	// After continues an earlier search after the hit whose SortKeys it
+	// holds (keyset paging, with no offset limit); Offset must then be 0.
+	After []string
+	Limit int // 1..MaxLimit; 0 means DefaultLimit
 	// CountOnly returns no hits, only the total and the facets: the cheap
 	// part of browsing everything, whose page the catalog lists in order.
 	CountOnly bool
@@ -175,6 +178,9 @@ func (q *Query) validate() error {
 	}
 	if q.CountOnly {
 		q.Offset, q.Limit, q.Sort, q.Desc, q.Highlight = 0, 0, "", false, false
+	}
+	if len(q.After) > 0 && q.Offset != 0 {
+		return app.Errorf(app.EINVALID, "a search continued after a hit takes no offset")
 	}
 	if q.Offset < 0 || q.Offset > MaxOffset {
 		return app.Errorf(app.EINVALID, "offset must be between 0 and %d", MaxOffset)

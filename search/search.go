@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,6 +33,9 @@ type Result struct {
 type Hit struct {
 	ItemID int64
 	Score  float64
+	// SortKeys are the hit's values in the query's order; Query.After
+	// takes them to continue after this hit.
+	SortKeys []string
 	// Snippets holds, by field ("title", "description"), fragments of text
 	// with the matched words in <mark> elements, the rest HTML-escaped;
 	// only when highlighting was asked for.
@@ -74,6 +78,14 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 	}
 	req := ix.request(q, e)
+	if len(q.After) > 0 {
+		if len(q.After) != len(req.Sort) {
+			return nil, app.Errorf(app.EINVALID, "the position to continue after does not belong to a search in this order")
+		}
+		if err := req.Validate(); err != nil {
+			return nil, app.Errorf(app.EINVALID, "the position to continue after is malformed")
+		}
+	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
@@ -94,7 +106,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		return nil, app.Internal(err, "search failed")
 	}
-	r := result(res, q)
+	r := result(res, q, req.Sort)
 	if counted != nil {
 		r.Facets = counted
 	}
@@ -132,6 +144,9 @@ func (ix *Index) request(q Query, e expr) *bleve.SearchRequest {
 		order = search.SortOrder{&search.SortDocID{}} // nothing is collected to sort
 	}
 	req.SortByCustom(order)
+	if len(q.After) > 0 {
+		req.SearchAfter = q.After
+	}
 	if _, byScore := order[0].(*search.SortScore); !byScore {
 		// Scores would only be thrown away: skip computing them, which
 		// matters most for browsing everything.
@@ -189,14 +204,14 @@ func sortOrder(q Query, hasText bool) search.SortOrder {
 }
 
 // result converts Bleve's answer.
-func result(res *bleve.SearchResult, q Query) *Result {
+func result(res *bleve.SearchResult, q Query, order search.SortOrder) *Result {
 	r := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
 		id, err := strconv.ParseInt(h.ID, 10, 64)
 		if err != nil {
 			continue // not an item document; none are written, but never trust ids blindly
 		}
-		hit := Hit{ItemID: id, Score: h.Score}
+		hit := Hit{ItemID: id, Score: h.Score, SortKeys: sortKeys(order, h)}
 		if q.Highlight && len(h.Fragments) > 0 {
 			hit.Snippets = make(map[string][]string, len(h.Fragments))
 			for f, frags := range h.Fragments {
@@ -225,4 +240,17 @@ func result(res *bleve.SearchResult, q Query) *Result {
 		}
 	}
 	return r
+}
+
+// sortKeys are a hit's values in the query's order, as SearchAfter takes
+// them: Bleve reports a score's place as "_score", so the score itself is
+// written there, exactly.
+func sortKeys(order search.SortOrder, h *search.DocumentMatch) []string {
+	keys := slices.Clone(h.DecodedSort)
+	for i, so := range order {
+		if _, ok := so.(*search.SortScore); ok && i < len(keys) {
+			keys[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+		}
+	}
+	return keys
 }

@@ -145,6 +145,9 @@ type listCursor struct {
 	Desc  bool   `json:"d"`
 	Key   string `json:"k,omitempty"`
 	ID    int64  `json:"i,omitempty"`
+	// After is where an article search's page ended (the last hit's
+	// search.Hit.SortKeys), for search cursors.
+	After []string `json:"a,omitempty"`
 }
 
 // cursorAfter reads the X-Cursor request header of a listing in the given

@@ -86,16 +86,32 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 		return
 	}
 	q.Viewer, q.Scope = actor(r.Context()), scope
+	c, ok, err := readCursor(r, q.Sort, q.Desc, func(c listCursor) bool { return len(c.After) > 0 })
+	if err == nil && ok && (in.Page != nil || in.Offset != nil) {
+		err = app.Errorf(app.EUNPROCESSABLE, "X-Cursor continues a search by itself: send limit or page_size with it, not offset or page")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ok {
+		q.After, q.Offset = c.After, 0
+	}
 	if in.ProjectID != 0 {
 		if q.ItemIDs, err = s.projectItemIDs(r, in.ProjectID); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	_, out, err := s.searchArticles(r, q)
+	res, out, err := s.searchArticles(r, q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	// A full page gets the cursor of its last hit; the hits the catalog
+	// dropped still count, so the walk neither stops early nor repeats.
+	if n := len(res.Hits); n > 0 && n == q.Limit {
+		writeCursor(w, listCursor{Order: q.Sort, Desc: q.Desc, After: res.Hits[n-1].SortKeys})
 	}
 	s.writeJSON(w, http.StatusOK, out)
 }

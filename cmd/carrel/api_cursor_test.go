@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 )
@@ -66,7 +67,37 @@ func TestXCursorListings(t *testing.T) {
 		t.Errorf("project search walked %v, want %v", got, projects)
 	}
 
+	// Article search walks by keyset too, in relevance and in a field
+	// order, with no offset limit; each item once, in the one-page order.
+	var articles []int64
+	for i := range 3 {
+		id := s.createItem(t, owner, fmt.Sprintf("Cursor article %d", i))
+		s.do("POST", fmt.Sprintf("/v2/account/articles/%d/publish", id), owner, nil).want(t, 201)
+		articles = append(articles, id)
+	}
+	for _, body := range []map[string]any{{"search_for": "cursor article"}, {"search_for": "cursor", "order": "published_date", "order_direction": "asc"}} {
+		var all []struct{ ID int64 }
+		s.do("POST", "/v2/articles/search", "", body).want(t, 200).JSON(t, &all)
+		var want []int64
+		for _, a := range all {
+			want = append(want, a.ID)
+		}
+		paged := map[string]any{"limit": 1}
+		maps.Copy(paged, body)
+		if got := walk("POST", "/v2/articles/search", paged); !slices.Equal(got, want) || len(got) != 3 {
+			t.Errorf("article search %v walked %v, want %v", body, got, want)
+		}
+	}
+	if got := walk("POST", "/v2/articles/search", map[string]any{"search_for": "cursor", "order": "published_date", "order_direction": "asc", "page_size": 2}); !slices.Equal(got, articles) {
+		t.Errorf("article search by date walked %v, want %v", got, articles)
+	}
+	searchCursor := s.do("POST", "/v2/articles/search", "", map[string]any{"search_for": "cursor", "limit": 1}).want(t, 200).Header.Get("X-Cursor")
+	s.do("POST", "/v2/articles/search", "", map[string]any{"search_for": "cursor", "limit": 1, "offset": 1}, "X-Cursor", searchCursor).want(t, 422)
+	s.do("POST", "/v2/articles/search", "", map[string]any{"search_for": "cursor", "limit": 1, "order": "title"}, "X-Cursor", searchCursor).want(t, 422)
+
 	first := s.do("GET", "/v2/collections?limit=1", "", nil).want(t, 200).Header.Get("X-Cursor")
+	// A listing's cursor does not continue a search.
+	s.do("POST", "/v2/articles/search", "", map[string]any{"limit": 1, "order": "published_date"}, "X-Cursor", first).want(t, 422)
 	s.do("GET", "/v2/collections?limit=1&order=created_date", "", nil, "X-Cursor", first).want(t, 422)
 	s.do("GET", "/v2/collections?limit=1&offset=1", "", nil, "X-Cursor", first).want(t, 422)
 	s.do("GET", "/v2/projects?limit=1", "", nil, "X-Cursor", "not-a-cursor").want(t, 422)
