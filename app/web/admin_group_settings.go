@@ -160,14 +160,10 @@ func (s *Server) handleAdminGroupTypes(w http.ResponseWriter, r *http.Request) {
 	switch r.PostFormValue("mode") {
 	case "inherit":
 	case "own":
-		types = []int{}
-		for _, v := range r.PostForm["type"] {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				s.settingDone(w, r, id, app.Errorf(app.EUNPROCESSABLE, "Choose item types from the list."), nil)
-				return
-			}
-			types = append(types, n)
+		var ok bool
+		if types, ok = formInts(r.PostForm["type"]); !ok {
+			s.settingDone(w, r, id, app.Errorf(app.EUNPROCESSABLE, "Choose item types from the list."), nil)
+			return
 		}
 	default:
 		s.settingDone(w, r, id, app.Errorf(app.EINVALID, "Choose to inherit the item types or to allow only some."), nil)
@@ -189,15 +185,12 @@ func (s *Server) handleAdminGroupEmbargo(w http.ResponseWriter, r *http.Request)
 	case "any":
 		policy = &app.EmbargoPolicy{ReasonRequired: r.PostFormValue("reason_required") == "on"}
 	case "periods":
-		policy = &app.EmbargoPolicy{Periods: []int{}, ReasonRequired: r.PostFormValue("reason_required") == "on"}
-		for _, v := range r.PostForm["period"] {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				s.settingDone(w, r, id, app.Errorf(app.EUNPROCESSABLE, "Choose embargo periods from the list."), nil)
-				return
-			}
-			policy.Periods = append(policy.Periods, n)
+		periods, ok := formInts(r.PostForm["period"])
+		if !ok {
+			s.settingDone(w, r, id, app.Errorf(app.EUNPROCESSABLE, "Choose embargo periods from the list."), nil)
+			return
 		}
+		policy = &app.EmbargoPolicy{Periods: periods, ReasonRequired: r.PostFormValue("reason_required") == "on"}
 	default:
 		s.settingDone(w, r, id, app.Errorf(app.EINVALID, "Choose how embargo periods are offered."), nil)
 		return
@@ -279,4 +272,19 @@ func (s *Server) handleAdminFieldDelete(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.settingDone(w, r, id, s.cat.DeleteCustomField(r.Context(), fid, s.who(r)), nil)
+}
+
+// formInts parses the values of a multi-choice form field; ok is false if
+// any is not a number. No value gives an empty, non-nil list: a choice of
+// nothing, not "inherit".
+func formInts(values []string) (ns []int, ok bool) {
+	ns = []int{}
+	for _, v := range values {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, false
+		}
+		ns = append(ns, n)
+	}
+	return ns, true
 }
