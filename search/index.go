@@ -111,7 +111,7 @@ func (ix *Index) openCurrent() (*generation, error) {
 		return nil, err
 	}
 	if name != "" {
-		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, name), scorchConfig(false))
+		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, name), scorchConfig())
 		if err != nil {
 			return nil, app.Internal(err, "cannot open the search index")
 		}
@@ -137,19 +137,15 @@ func (ix *Index) openCurrent() (*generation, error) {
 // catalog's change log is the durable record, and scorch persists a batch's
 // documents and its applied sequence number in the same snapshot, so after
 // a crash the index is an older consistent state that CatchUp brings up to
-// date. A generation being rebuilt writes durably, because once it is
-// swapped in nothing can rebuild what it lost.
-func scorchConfig(durable bool) map[string]any {
-	return map[string]any{"bolt_timeout": "5s", "unsafe_batch": !durable}
+// date. A generation being rebuilt is flushed (persist) before it is
+// swapped in, because once it is live nothing can rebuild what it lost.
+func scorchConfig() map[string]any {
+	return map[string]any{"bolt_timeout": "5s", "unsafe_batch": true}
 }
 
-// newGeneration creates an empty live index: in memory, or in the next free
+// newGeneration creates an empty index: in memory, or in the next free
 // generation directory.
-func (ix *Index) newGeneration() (*generation, error) { return ix.createGeneration(false) }
-
-// createGeneration creates an empty index, durable or not (see
-// scorchConfig).
-func (ix *Index) createGeneration(durable bool) (*generation, error) {
+func (ix *Index) newGeneration() (*generation, error) {
 	g := &generation{}
 	var err error
 	if ix.dir == "" {
@@ -158,7 +154,7 @@ func (ix *Index) createGeneration(durable bool) (*generation, error) {
 		g.name, err = ix.nextGenerationName()
 		if err == nil {
 			g.idx, err = bleve.NewUsing(filepath.Join(ix.dir, g.name), ix.mapping, scorch.Name, scorch.Name,
-				scorchConfig(durable))
+				scorchConfig())
 		}
 	}
 	if err != nil {
