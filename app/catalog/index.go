@@ -7,82 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"carrel/app"
 	"carrel/search"
 )
-
-// Indexer keeps a search index in step with the catalog. After every
-// committed change it applies, in order and under one lock, every catalog
-// change the index has not applied yet; at start the same step repairs an
-// index left behind by a crash between a commit and its index update.
-type Indexer struct {
-	db *DB
-	ix *search.Index
-	mu sync.Mutex
-}
-
-// AttachIndex brings ix up to date with the catalog and keeps it so;
-// report is told of updates that fail after a commit (the next change or
-// the next start retries them).
-func (db *DB) AttachIndex(ctx context.Context, ix *search.Index, report func(error)) (*Indexer, error) {
-	in, err := db.NewIndexer(ctx, ix)
-	if err != nil {
-		return nil, err
-	}
-	db.OnChange(func(ctx context.Context, _ int64, _ []int64) {
-		if err := in.CatchUp(context.WithoutCancel(ctx)); err != nil {
-			// The change is committed; the next change or the next start
-			// applies it.
-			report(err)
-		}
-	})
-	return in, nil
-}
-
-// NewIndexer brings ix up to date with the catalog; the caller then keeps
-// it so by calling CatchUp, for bulk loads that index in the background
-// while the next batch is written.
-func (db *DB) NewIndexer(ctx context.Context, ix *search.Index) (*Indexer, error) {
-	in := &Indexer{db: db, ix: ix}
-	if err := in.CatchUp(ctx); err != nil {
-		return nil, err
-	}
-	return in, nil
-}
-
-// CatchUp applies every catalog change after the index's last applied one.
-func (in *Indexer) CatchUp(ctx context.Context) error {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	for {
-		after, err := in.ix.Applied()
-		if err != nil {
-			return err
-		}
-		seq, ids, err := in.db.changesAfter(ctx, after, 500)
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		var put []search.Document
-		var del []int64
-		for _, id := range ids {
-			doc, err := in.db.SearchDocument(ctx, id)
-			switch {
-			case app.ErrorCode(err) == app.ENOTFOUND:
-				del = append(del, id)
-			case err != nil:
-				return err
-			default:
-				put = append(put, *doc)
-			}
-		}
-		if err := in.ix.Apply(ctx, seq, put, del); err != nil {
-			return err
-		}
-	}
-}
 
 // changesAfter returns the distinct items changed after seq (at most limit
 // changes) and the last seq read.

@@ -16,14 +16,7 @@ import (
 func TestUsageTotalsReachTheIndex(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	ix, err := search.Open("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if _, err := db.AttachIndex(ctx, ix, func(err error) { t.Errorf("index update: %v", err) }); err != nil {
-		t.Fatal(err)
-	}
+	_, in := attachedIndex(t, db)
 	owner := mustAccount(t, db, "owner@example.edu")
 	var ids []int64
 	for i := range 3 {
@@ -54,7 +47,7 @@ func TestUsageTotalsReachTheIndex(t *testing.T) {
 	}
 	order := func(sort string) []int64 {
 		t.Helper()
-		res, err := ix.Search(ctx, search.Query{Sort: sort, Desc: true})
+		res, err := in.Search(ctx, search.Query{Sort: sort, Desc: true})
 		if err != nil {
 			t.Fatal(err)
 		}
