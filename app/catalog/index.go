@@ -36,6 +36,30 @@ func (db *DB) changesAfter(ctx context.Context, after int64, limit int) (int64, 
 	return last, ids, translate(rows.Err())
 }
 
+// PruneChanges deletes the record of the changes up to seq, which every
+// reader of the change log (the search index) has durably applied, and
+// returns how many it deleted. It always keeps the newest change, whose
+// number LastChange reports and a restarted index is checked against. It
+// deletes in small transactions, so that writers never wait long.
+func (db *DB) PruneChanges(ctx context.Context, seq int64) (int64, error) {
+	var total int64
+	for {
+		var n int64
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq IN (SELECT seq FROM changes
+				WHERE seq <= ? AND seq < (SELECT max(seq) FROM changes) ORDER BY seq LIMIT 5000)`, seq)
+			if err == nil {
+				n, err = res.RowsAffected()
+			}
+			return err
+		})
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
 // LastChange returns the newest change sequence number.
 func (db *DB) LastChange(ctx context.Context) (int64, error) {
 	var seq int64

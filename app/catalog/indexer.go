@@ -32,6 +32,10 @@ type Indexer struct {
 	stopOnce  sync.Once
 	committed atomic.Int64 // the newest change committed through db
 
+	// The background pass has pruned the change log up to pruned; it
+	// prunes every pruneEvery changes, keeping pruneMargin.
+	pruned, pruneEvery, pruneMargin int64
+
 	settleMu sync.Mutex
 	settled  int64         // every change up to it is applied, or its pass failed
 	moved    chan struct{} // closed and replaced whenever settled moves
@@ -46,6 +50,7 @@ func (db *DB) AttachIndex(ctx context.Context, ix *search.Index, report func(err
 		return nil, err
 	}
 	in.report, in.wake, in.urgent = report, make(chan struct{}, 1), make(chan struct{}, 1)
+	in.pruneEvery, in.pruneMargin = pruneEvery, pruneMargin
 	in.stop, in.stopped, in.moved = make(chan struct{}), make(chan struct{}), make(chan struct{})
 	ctx = context.WithoutCancel(ctx)
 	go in.follow(ctx)
@@ -92,6 +97,9 @@ func (in *Indexer) follow(ctx context.Context) {
 			return
 		}
 		in.pass(ctx)
+		if err := in.prune(ctx); err != nil {
+			in.report(err)
+		}
 	}
 }
 
@@ -110,6 +118,32 @@ func (in *Indexer) pass(ctx context.Context) {
 		in.moved = make(chan struct{})
 	}
 	in.settleMu.Unlock()
+}
+
+// The change log is pruned once pruneEvery changes have been committed
+// since the last time, up to pruneMargin changes before the last one the
+// index has on disk: the margin is only for people reading the log, as the
+// index never needs a change before its durable state again.
+const (
+	pruneEvery  = 10000
+	pruneMargin = 1000
+)
+
+// prune deletes the record of the changes the index has on disk, so that
+// the change log stays small.
+func (in *Indexer) prune(ctx context.Context) error {
+	if in.committed.Load()-in.pruned < in.pruneEvery {
+		return nil
+	}
+	durable, err := in.ix.Flush()
+	if err != nil {
+		return err
+	}
+	if _, err := in.db.PruneChanges(ctx, durable-in.pruneMargin); err != nil {
+		return err
+	}
+	in.pruned = durable
+	return nil
 }
 
 // Stop ends the background pass of an attached indexer after applying what

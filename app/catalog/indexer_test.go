@@ -10,11 +10,11 @@ import (
 	"carrel/search"
 )
 
-// attachedIndex attaches a new in-memory index to db, stopped and closed
-// when the test ends.
-func attachedIndex(t *testing.T, db *catalog.DB) (*search.Index, *catalog.Indexer) {
+// attachedIndex attaches the index kept in dir ("" for a new in-memory
+// one) to db, stopped and closed when the test ends.
+func attachedIndex(t *testing.T, db *catalog.DB, dir string) (*search.Index, *catalog.Indexer) {
 	t.Helper()
-	ix, err := search.Open("")
+	ix, err := search.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func attachedIndex(t *testing.T, db *catalog.DB) (*search.Index, *catalog.Indexe
 func TestIndexerFollowsConcurrentChanges(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	ix, in := attachedIndex(t, db)
+	ix, in := attachedIndex(t, db, "")
 	owner := mustAccount(t, db, "owner@example.edu")
 	const writers, each = 8, 15
 	var wg sync.WaitGroup
@@ -79,7 +79,7 @@ func TestIndexerFollowsConcurrentChanges(t *testing.T) {
 func TestIndexerStopAppliesPending(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	ix, in := attachedIndex(t, db)
+	ix, in := attachedIndex(t, db, "")
 	owner := mustAccount(t, db, "owner@example.edu")
 	if _, err := db.CreateItem(ctx, owner.ID, 0, complete()); err != nil {
 		t.Fatal(err)
@@ -93,4 +93,25 @@ func TestIndexerStopAppliesPending(t *testing.T) {
 	if last, err := db.LastChange(ctx); err != nil || applied != last || last == 0 {
 		t.Errorf("index applied change %d, the catalog's last is %d (%v)", applied, last, err)
 	}
+}
+
+// publishNumbered creates and publishes n items titled "Soil moisture N"
+// and returns their ids.
+func publishNumbered(t *testing.T, db *catalog.DB, owner int64, n int) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	var ids []int64
+	for i := range n {
+		md := complete()
+		md.Title = fmt.Sprintf("Soil moisture %d", i)
+		it, err := db.CreateItem(ctx, owner, 0, md)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Publish(ctx, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, it.ID)
+	}
+	return ids
 }

@@ -16,21 +16,9 @@ import (
 func TestUsageTotalsReachTheIndex(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	_, in := attachedIndex(t, db)
+	_, in := attachedIndex(t, db, "")
 	owner := mustAccount(t, db, "owner@example.edu")
-	var ids []int64
-	for i := range 3 {
-		md := complete()
-		md.Title = fmt.Sprintf("Soil moisture %d", i)
-		it, err := db.CreateItem(ctx, owner.ID, 0, md)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Publish(ctx, it.ID); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, it.ID)
-	}
+	ids := publishNumbered(t, db, owner.ID, 3)
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	visit := func(kind app.UsageKind, id int64, n int) {
 		t.Helper()
