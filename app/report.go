@@ -21,9 +21,11 @@ type AccountReport struct {
 // Figshare allows one a day.
 const AccountReportInterval = 24 * time.Hour
 
-// SpreadsheetCell keeps a spreadsheet from reading a CSV cell as a formula.
+// SpreadsheetCell keeps a spreadsheet from reading a CSV cell as a formula:
+// text starting with = + - @, a tab, a carriage return or a NUL gets a
+// leading single quote (OWASP's CSV injection advice; ASVS 1.2.10).
 func SpreadsheetCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune("=+-@\t\r\x00", rune(s[0])) {
 		return "'" + s
 	}
 	return s

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -62,9 +63,34 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// report is one of the administrators' reports: a file name without its
+// extension, the columns, and the rows, each cell a string, int64, bool or
+// time.Time (the zero time is an empty cell). It is sent as CSV or, when
+// the address ends in .xlsx, as a workbook.
+type report struct {
+	name    string
+	columns []reportColumn
+	rows    func(write func(...any) error) error
+}
+
+// reportColumn is a report's column: its header and its width in a
+// spreadsheet, in characters.
+type reportColumn struct {
+	name  string
+	width float64
+}
+
+func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, rep report) {
+	if strings.HasSuffix(r.URL.Path, ".xlsx") {
+		s.xlsxReport(w, r, rep)
+		return
+	}
+	s.csvReport(w, r, rep)
+}
+
 // csvReport streams a CSV download, flushing as it goes. Once the first
 // row is written an error can only cut the download short; it is logged.
-func (s *Server) csvReport(w http.ResponseWriter, r *http.Request, name string, header []string, rows func(write func(...string) error) error) {
+func (s *Server) csvReport(w http.ResponseWriter, r *http.Request, rep report) {
 	cw := csv.NewWriter(w)
 	started := false
 	n := 0
@@ -72,21 +98,26 @@ func (s *Server) csvReport(w http.ResponseWriter, r *http.Request, name string, 
 		started = true
 		h := w.Header()
 		h.Set("Content-Type", "text/csv; charset=utf-8")
-		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		h.Set("Content-Disposition", `attachment; filename="`+rep.name+`.csv"`)
 		h.Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusOK)
+		header := make([]string, len(rep.columns))
+		for i, c := range rep.columns {
+			header[i] = c.name
+		}
 		return cw.Write(header)
 	}
-	write := func(cells ...string) error {
+	write := func(cells ...any) error {
 		if !started {
 			if err := start(); err != nil {
 				return err
 			}
 		}
+		rec := make([]string, len(cells))
 		for i, c := range cells {
-			cells[i] = app.SpreadsheetCell(c)
+			rec[i] = csvCell(c)
 		}
-		if err := cw.Write(cells); err != nil {
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 		if n++; n%500 == 0 {
@@ -98,7 +129,7 @@ func (s *Server) csvReport(w http.ResponseWriter, r *http.Request, name string, 
 		}
 		return nil
 	}
-	err := rows(write)
+	err := rep.rows(write)
 	if err == nil && !started {
 		err = start()
 	}
@@ -107,17 +138,29 @@ func (s *Server) csvReport(w http.ResponseWriter, r *http.Request, name string, 
 			s.fail(w, r, err)
 			return
 		}
-		s.log.Error("report cut short", "req", requestID(r.Context()), "report", name, "err", err)
+		s.log.Error("report cut short", "req", requestID(r.Context()), "report", rep.name, "err", err)
 		return
 	}
 	cw.Flush()
 }
 
-func csvTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// csvCell writes a report cell as CSV text; text a spreadsheet would run
+// as a formula starts with a quote (OWASP's advice on CSV injection).
+func csvCell(v any) string {
+	switch v := v.(type) {
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case bool:
+		return strconv.FormatBool(v)
+	case time.Time:
+		if v.IsZero() {
+			return ""
+		}
+		return v.UTC().Format(time.RFC3339)
+	case string:
+		return app.SpreadsheetCell(v)
 	}
-	return t.UTC().Format(time.RFC3339)
+	return app.SpreadsheetCell(fmt.Sprint(v))
 }
 
 func (s *Server) handleReportItems(w http.ResponseWriter, r *http.Request) {
@@ -126,15 +169,15 @@ func (s *Server) handleReportItems(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	header := []string{"id", "title", "status", "group_id", "group", "owner", "version", "doi", "files", "bytes",
-		"created", "modified", "published", "withdrawal_reason"}
-	s.csvReport(w, r, "items.csv", header, func(write func(...string) error) error {
-		return s.cat.ReportItems(r.Context(), f, func(it *app.ReportItem) error {
-			return write(strconv.FormatInt(it.ID, 10), it.Title, it.Status, strconv.FormatInt(it.GroupID, 10), it.Group, it.Owner,
-				strconv.Itoa(it.Version), it.DOI, strconv.FormatInt(it.Files, 10), strconv.FormatInt(it.Bytes, 10),
-				csvTime(it.Created), csvTime(it.Modified), csvTime(it.Published), it.WithdrawReason)
-		})
-	})
+	s.sendReport(w, r, report{name: "items", columns: []reportColumn{{"id", 8}, {"title", 50}, {"status", 10}, {"group_id", 9},
+		{"group", 30}, {"owner", 30}, {"version", 8}, {"doi", 28}, {"files", 8}, {"bytes", 14},
+		{"created", 20}, {"modified", 20}, {"published", 20}, {"withdrawal_reason", 40}},
+		rows: func(write func(...any) error) error {
+			return s.cat.ReportItems(r.Context(), f, func(it *app.ReportItem) error {
+				return write(it.ID, it.Title, it.Status, it.GroupID, it.Group, it.Owner, int64(it.Version), it.DOI, it.Files, it.Bytes,
+					it.Created, it.Modified, it.Published, it.WithdrawReason)
+			})
+		}})
 }
 
 func (s *Server) handleReportAccounts(w http.ResponseWriter, r *http.Request) {
@@ -143,13 +186,13 @@ func (s *Server) handleReportAccounts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	header := []string{"id", "email", "first_name", "last_name", "orcid", "active", "administrator", "group_id", "group",
-		"quota", "items", "bytes", "created"}
-	s.csvReport(w, r, "accounts.csv", header, func(write func(...string) error) error {
-		return s.cat.ReportAccounts(r.Context(), f, func(a *app.ReportAccount) error {
-			return write(strconv.FormatInt(a.ID, 10), a.Email, a.FirstName, a.LastName, a.ORCID, strconv.FormatBool(a.Active),
-				strconv.FormatBool(a.Admin), strconv.FormatInt(a.GroupID, 10), a.Group, strconv.FormatInt(a.Quota, 10),
-				strconv.FormatInt(a.Items, 10), strconv.FormatInt(a.Bytes, 10), csvTime(a.Created))
-		})
-	})
+	s.sendReport(w, r, report{name: "accounts", columns: []reportColumn{{"id", 8}, {"email", 32}, {"first_name", 18}, {"last_name", 18},
+		{"orcid", 21}, {"active", 8}, {"administrator", 13}, {"group_id", 9}, {"group", 30},
+		{"quota", 14}, {"items", 8}, {"bytes", 14}, {"created", 20}},
+		rows: func(write func(...any) error) error {
+			return s.cat.ReportAccounts(r.Context(), f, func(a *app.ReportAccount) error {
+				return write(a.ID, a.Email, a.FirstName, a.LastName, a.ORCID, a.Active, a.Admin, a.GroupID, a.Group, a.Quota,
+					a.Items, a.Bytes, a.Created)
+			})
+		}})
 }

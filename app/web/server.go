@@ -238,6 +238,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/reports", s.admin(s.handleAdminReports))
 	m.HandleFunc("GET /admin/reports/items.csv", s.admin(s.handleReportItems))
 	m.HandleFunc("GET /admin/reports/accounts.csv", s.admin(s.handleReportAccounts))
+	m.HandleFunc("GET /admin/reports/items.xlsx", s.admin(s.handleReportItems))
+	m.HandleFunc("GET /admin/reports/accounts.xlsx", s.admin(s.handleReportAccounts))
 	m.HandleFunc("POST /admin/groups", s.admin(s.handleAdminGroupSave))
 	m.HandleFunc("GET /admin/groups/{id}", s.admin(s.handleAdminGroup))
 	m.HandleFunc("POST /admin/groups/{id}", s.admin(s.handleAdminGroupSave))

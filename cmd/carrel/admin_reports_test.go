@@ -1,47 +1,39 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 )
 
-// TestAdminReports downloads the items and accounts reports with filters
-// and checks that formulas in user text cannot run in a spreadsheet.
-func TestAdminReports(t *testing.T) {
-	s := startServer(t)
-	faculty, dept, other := reviewGroups(t, s)
-	tok := s.account("dana@example.edu", false)
+// reportServer starts a server with the review groups and
+// dana@example.edu, a depositor of the third, who has deposited there an
+// item titled as a formula, with one 8-byte file.
+func reportServer(t *testing.T) (s *testServer, tok string, faculty, dept, other, evil int64) {
+	s = startServer(t)
+	faculty, dept, other = reviewGroups(t, s)
+	tok = s.account("dana@example.edu", false)
 	must(s.cli("", "user", "role", "dana@example.edu", "depositor", "--group", fmt.Sprint(other)))
 	var created struct {
 		EntityID int64 `json:"entity_id"`
 	}
-	s.do("POST", "/v2/account/articles", tok, map[string]any{"title": "=HYPERLINK(\"http://evil\")", "group_id": other}).want(t, 201).JSON(t, &created)
+	s.do("POST", "/v2/account/articles", tok, map[string]any{"title": "=HYPERLINK(\"http://evil\")", "group_id": other, "defined_type": "dataset",
+		"description": "<p>Readings.</p>", "license": 1, "categories": []int{3001}, "authors": []map[string]string{{"name": "Dana"}},
+		"keywords": []string{"k"}}).want(t, 201).JSON(t, &created)
 	s.upload(t, tok, created.EntityID, "a.csv", []byte("x,y\n1,2\n"), nil)
+	return s, tok, faculty, dept, other, created.EntityID
+}
+
+// TestAdminReports downloads the items and accounts reports with filters
+// and checks that formulas in user text cannot run in a spreadsheet.
+func TestAdminReports(t *testing.T) {
+	s, tok, faculty, dept, other, _ := reportServer(t)
 	s.createItem(t, tok, "@SUM(A1)")
 	s.createItem(t, tok, "Plain, with \"quotes\"\nand a line")
 	admin := browserSignIn(t, s, "librarian@example.edu", true)
 	admin.want("/admin/reports", 200, "Download items.csv", "Download accounts.csv", "— Physics")
 
-	report := func(path string) [][]string {
-		t.Helper()
-		res, err := admin.client.Get(s.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
-			!strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
-			t.Fatalf("%s: %d %v", path, res.StatusCode, res.Header)
-		}
-		rows, err := csv.NewReader(res.Body).ReadAll()
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		return rows
-	}
+	report := admin.csvReport
 	rows := report("/admin/reports/items.csv")
 	if len(rows) != 4 || rows[0][0] != "id" || rows[0][1] != "title" {
 		t.Fatalf("items: %q", rows)

@@ -38,13 +38,24 @@ func browserSignIn(t *testing.T, s *testServer, email string, admin bool) *admin
 
 func (b *adminBrowser) get(path string) (int, string) {
 	b.t.Helper()
+	res, body := b.fetch(path)
+	return res.StatusCode, body
+}
+
+// fetch GETs path and returns the response (its body read and closed)
+// and the body.
+func (b *adminBrowser) fetch(path string) (*http.Response, string) {
+	b.t.Helper()
 	res, err := b.client.Get(b.s.URL + path)
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return res, string(body)
 }
 
 func (b *adminBrowser) post(path string, form url.Values) (int, string) {
