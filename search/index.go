@@ -265,6 +265,28 @@ func readApplied(idx bleve.Index) (int64, error) {
 	return n, nil
 }
 
+// Flush waits until every change applied so far is on disk and returns
+// the last one: after a crash the index holds at least that change, so the
+// catalog's record of older changes is no longer needed to repair it. An
+// in-memory index has nothing to flush.
+func (ix *Index) Flush() (int64, error) {
+	// Holding applyMu keeps Apply out, whose sequence number the flush's
+	// own batch would otherwise overwrite with an older one.
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	g, release, err := ix.current()
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	if ix.dir != "" {
+		if err := persist(g.idx); err != nil {
+			return 0, err
+		}
+	}
+	return readApplied(g.idx)
+}
+
 // Count returns the number of documents in the index, whoever may see them.
 func (ix *Index) Count() (uint64, error) {
 	g, release, err := ix.current()
