@@ -111,7 +111,7 @@ func TestSearch_CountOnly(t *testing.T) {
 func TestSearch_After(t *testing.T) {
 	ix := fixtureIndex(t)
 	for _, q := range []Query{{Text: "glacier OR ocean OR reef OR climate"}, {Sort: SortTitle}, {Sort: SortViews, Desc: true}} {
-		all := mustSearch(t, ix, Query{Text: q.Text, Sort: q.Sort, Desc: q.Desc, Limit: 100})
+		all := mustSearch(t, ix, Query{Text: q.Text, Sort: q.Sort, Desc: q.Desc, Limit: 100, Cursor: true})
 		walked := walk(t, ix, q)
 		if !slices.Equal(walked, ids(all)) || len(walked) < 3 {
 			t.Errorf("%+v: walked %v, one page gives %v", q, walked, ids(all))
@@ -144,7 +144,7 @@ func TestSearch_AfterDrafts(t *testing.T) {
 	}
 	mustApply(t, ix, 1, docs)
 	for _, sort := range []string{SortPublished, SortRelevance, SortViews} {
-		q := Query{Text: "soil", Viewer: owner, Scope: ScopeOwn, Sort: sort}
+		q := Query{Text: "soil", Viewer: owner, Scope: ScopeOwn, Sort: sort, Cursor: true}
 		all := mustSearch(t, ix, q)
 		walked := walk(t, ix, q)
 		if !slices.Equal(walked, ids(all)) || len(walked) != 5 {
@@ -157,7 +157,7 @@ func TestSearch_AfterDrafts(t *testing.T) {
 func walk(t *testing.T, ix *Index, q Query) []int64 {
 	t.Helper()
 	var walked []int64
-	q.Limit = 2
+	q.Limit, q.Cursor = 2, true
 	for range 10 {
 		res := mustSearch(t, ix, q)
 		walked = append(walked, ids(res)...)

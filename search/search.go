@@ -162,8 +162,11 @@ func (ix *Index) request(q Query, e expr) *bleve.SearchRequest {
 	return req
 }
 
-// sortOrder is the requested order, then newest first and item id, so that
-// pages are stable when values tie.
+// sortOrder is the requested order; ties in a field's order go newest
+// first. For keyset paging (Cursor or After) every tie is broken, by newest
+// first and then item id, so that a position is exact. Otherwise Bleve's
+// index order breaks the rest, and relevance reads no value per match
+// beyond its score.
 func sortOrder(q Query, hasText bool) search.SortOrder {
 	by := q.Sort
 	if by == "" {
@@ -182,9 +185,16 @@ func sortOrder(q Query, hasText bool) search.SortOrder {
 		order = append(order, &search.SortField{Field: sortFields()[by], Desc: q.Desc, Type: search.SortFieldAsString,
 			Missing: search.SortFieldMissingLast})
 	}
+	keyset := q.Cursor || len(q.After) > 0
+	if by == SortRelevance && !keyset {
+		return order
+	}
 	if by != SortPublished {
 		order = append(order, &search.SortField{Field: fPublishedKey, Desc: true, Type: search.SortFieldAsString,
 			Missing: search.SortFieldMissingLast})
+	}
+	if !keyset {
+		return order
 	}
 	return append(order, &search.SortDocID{Desc: true})
 }
@@ -224,7 +234,10 @@ func result(res *bleve.SearchResult, q Query, order search.SortOrder) *Result {
 		if err != nil {
 			continue // not an item document; none are written, but never trust ids blindly
 		}
-		hit := Hit{ItemID: id, Score: h.Score, SortKeys: sortKeys(order, h)}
+		hit := Hit{ItemID: id, Score: h.Score}
+		if q.Cursor || len(q.After) > 0 {
+			hit.SortKeys = sortKeys(order, h)
+		}
 		if q.Highlight && len(h.Fragments) > 0 {
 			hit.Snippets = make(map[string][]string, len(h.Fragments))
 			for f, frags := range h.Fragments {

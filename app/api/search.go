@@ -85,7 +85,8 @@ func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, scope search.
 		s.fail(w, r, err)
 		return
 	}
-	q.Viewer, q.Scope = actor(r.Context()), scope
+	// Every full page carries an X-Cursor, so the hits carry positions.
+	q.Viewer, q.Scope, q.Cursor = actor(r.Context()), scope, true
 	c, ok, err := readCursor(r, q.Sort, q.Desc, func(c listCursor) bool { return len(c.After) > 0 })
 	if err == nil && ok && (in.Page != nil || in.Offset != nil) {
 		err = app.Errorf(app.EUNPROCESSABLE, "X-Cursor continues a search by itself: send limit or page_size with it, not offset or page")
