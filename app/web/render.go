@@ -55,7 +55,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	}
 	funcs := template.FuncMap{
 		"static":    s.static.url,
-		"bytes":     humanBytes,
+		"bytes":     app.HumanBytes,
 		"date":      func(t time.Time) string { return t.UTC().Format("2 January 2006") },
 		"isoDate":   func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"orcidURL":  func(id string) string { return "https://orcid.org/" + app.NormalizeORCID(id) },
@@ -171,20 +171,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p.Heading = "That did not work"
 	}
 	s.render(w, r, status, "error", view{Title: p.Heading, Page: p})
-}
-
-// humanBytes formats a size as people read it: 1.5 MB.
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -110,6 +110,9 @@ type Config struct {
 	// OAuthCodeTTL is how long an authorization code may wait to be
 	// exchanged; 0 means five minutes.
 	OAuthCodeTTL time.Duration
+	// DefaultQuota is the storage, in bytes, of an account that sets
+	// none (0 = unlimited): a transfer must fit the new owner's quota.
+	DefaultQuota int64
 }
 
 // Server is the web pages' HTTP handler.

@@ -48,7 +48,7 @@ func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *sea
 	webCfg := web.Config{BaseURL: cfg.Server.BaseURL, SiteName: cfg.Site.Name, Publisher: publisher,
 		Finder: web.IndexFinder{Index: index, Catalog: cat}, Login: login, SAML: sso, AddressHeader: cfg.Auth.AddressHeader, Jobs: sched, HRFeed: feeds,
 		OAuthCodeTTL: time.Duration(cfg.OAuth.CodeSeconds) * time.Second,
-		Usage:        cat}
+		Usage:        cat, DefaultQuota: cfg.Upload.DefaultQuota}
 	if usage != nil { // a nil *stats.Recorder must not become a non-nil interface
 		apiCfg.Recorder, webCfg.Recorder = usage, usage
 	}
