@@ -12,6 +12,9 @@ type Overview struct {
 	Accounts       int64
 	ActiveAccounts int64
 	FixityFailures int64 // stored files whose last fixity check failed
+	// PendingQuotaRequests counts depositors' requests for more storage
+	// waiting for an administrator.
+	PendingQuotaRequests int64
 }
 
 // GroupUsage is the storage a group and its subgroups use against its

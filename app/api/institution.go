@@ -13,6 +13,9 @@ type InstitutionCatalog interface {
 	CreateAccount(ctx context.Context, a *app.Account, passwordHash string) error
 	AccountByEmail(ctx context.Context, email string) (*app.Account, error)
 	AccountUsage(ctx context.Context, accountID int64) (total, public int64, err error)
+	// QuotaRequests lists an account's requests for more storage (made
+	// on the web pages; Figshare's API has no endpoint for them).
+	QuotaRequests(ctx context.Context, f app.QuotaRequestFilter) ([]app.QuotaRequest, error)
 	ListAccounts(ctx context.Context, f app.AccountFilter) ([]app.Account, error)
 	UpdateAccountAccess(ctx context.Context, id, groupID, quota int64, active bool, who app.AuditEntry) error
 	Groups(ctx context.Context) ([]app.Group, error)
@@ -65,7 +68,11 @@ func (s *Server) accountOf(ctx context.Context, a *app.Account, full bool) (acco
 		j.Active = 1
 	}
 	if full {
-		private, created, pending, max, group := total-public, stamp(a.Created), false, s.cfg.MaxFileSize, a.GroupID
+		waiting, err := s.cat.QuotaRequests(ctx, app.QuotaRequestFilter{AccountID: a.ID, Status: app.QuotaPending, Limit: 1})
+		if err != nil {
+			return accountJSON{}, err
+		}
+		private, created, pending, max, group := total-public, stamp(a.Created), len(waiting) > 0, s.cfg.MaxFileSize, a.GroupID
 		j.UsedQuotaPrivate, j.UsedQuotaPublic, j.GroupID = &private, &public, &group
 		j.CreatedDate, j.ModifiedDate, j.PendingQuotaRequest, j.MaximumFileSize = &created, &created, &pending, &max
 	}

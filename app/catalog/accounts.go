@@ -116,3 +116,21 @@ func notFound(err error, format string, args ...any) error {
 	}
 	return translate(err)
 }
+
+// accountList runs a query selecting accountColumns and scans its rows.
+func (db *DB) accountList(ctx context.Context, query string, args ...any) ([]app.Account, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []app.Account{}
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, *a)
+	}
+	return out, translate(rows.Err())
+}

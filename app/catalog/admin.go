@@ -42,6 +42,9 @@ func (db *DB) Overview(ctx context.Context) (*app.Overview, error) {
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(active), 0) FROM accounts`).Scan(&o.Accounts, &o.ActiveAccounts); err != nil {
 		return nil, translate(err)
 	}
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM quota_requests WHERE status = 'pending'`).Scan(&o.PendingQuotaRequests); err != nil {
+		return nil, translate(err)
+	}
 	if o.FixityFailures, err = db.FixityFailures(ctx); err != nil {
 		return nil, err
 	}

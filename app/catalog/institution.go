@@ -62,20 +62,7 @@ func (db *DB) ListAccounts(ctx context.Context, f app.AccountFilter) ([]app.Acco
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	out := []app.Account{}
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, *a)
-	}
-	return out, translate(rows.Err())
+	return db.accountList(ctx, q+` ORDER BY id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
 }
 
 // UpdateAccountAccess sets an account's home group, quota and whether it

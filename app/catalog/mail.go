@@ -117,22 +117,9 @@ func (db *DB) MailBacklog(ctx context.Context) (int, error) {
 // Reviewers lists the active accounts that review items of the group:
 // reviewers and group administrators of it or a group above it.
 func (db *DB) Reviewers(ctx context.Context, groupID int64) ([]app.Account, error) {
-	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT g.parent_id FROM groups g JOIN up ON g.id = up.id WHERE g.parent_id != 0)
+	return db.accountList(ctx, `WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT g.parent_id FROM groups g JOIN up ON g.id = up.id WHERE g.parent_id != 0)
 		SELECT DISTINCT `+prefixed("a.", accountColumns)+` FROM accounts a JOIN role_assignments r ON r.account_id = a.id
 		WHERE a.active = 1 AND r.role IN ('reviewer', 'group_admin') AND (r.group_id IN (SELECT id FROM up) OR r.group_id = 0) ORDER BY a.id`, groupID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []app.Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, *a)
-	}
-	return out, translate(rows.Err())
 }
 
 // EmbargoesEnding lists items whose embargo ends before the given time

@@ -13,6 +13,8 @@ import (
 func (n *Notifier) mailsFor(ctx context.Context, e app.AuditEntry) ([]app.Mail, error) {
 	var reviewID int64
 	switch {
+	case strings.HasPrefix(e.Action, "quota."):
+		return n.quotaMails(ctx, e)
 	case strings.HasPrefix(e.Action, "review.") && e.Action != "review.comment" && e.Action != "review.assign":
 		fmt.Sscanf(e.Detail, "review %d", &reviewID)
 	case e.Action == "review.comment":
@@ -34,10 +36,7 @@ func (n *Notifier) mailsFor(ctx context.Context, e app.AuditEntry) ([]app.Mail, 
 	if err != nil {
 		return nil, err
 	}
-	actorID := e.ActorID
-	if e.OnBehalf != 0 {
-		actorID = e.OnBehalf
-	}
+	actorID := doer(e)
 	actorName := "Someone"
 	if a, err := n.store.Account(ctx, actorID); err == nil {
 		actorName = a.FullName()
@@ -163,4 +162,13 @@ func (n *Notifier) remindEmbargoes(ctx context.Context, r *app.JobReport) error 
 		r.Add("embargo_reminders", int64(len(mails)))
 	}
 	return nil
+}
+
+// doer is the account an audited action was done as: the impersonated
+// account when an administrator acted as someone.
+func doer(e app.AuditEntry) int64 {
+	if e.OnBehalf != 0 {
+		return e.OnBehalf
+	}
+	return e.ActorID
 }

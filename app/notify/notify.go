@@ -1,6 +1,8 @@
 // Package notify tells people by email what happened to their work: a
 // submission to its reviewers, an approval, a decline or a new message to
-// the other side of a review, an embargo about to lift to its depositor.
+// the other side of a review, an embargo about to lift to its depositor, a
+// request for more storage to the administrators and their decision to
+// the requester.
 //
 // Notifications come from the audit log, which already records every such
 // event: each run of the notify job turns the entries after its cursor into
@@ -41,6 +43,8 @@ type Store interface {
 	ReviewComments(ctx context.Context, id int64, offset, limit int) ([]app.ReviewComment, error)
 	EmbargoesEnding(ctx context.Context, before time.Time) ([]app.Item, error)
 	EmbargoReminded(ctx context.Context, itemID int64, until time.Time) error
+	QuotaRequest(ctx context.Context, id int64) (*app.QuotaRequest, error)
+	Administrators(ctx context.Context) ([]app.Account, error)
 }
 
 // Sender delivers one message; an error means it was not accepted.
@@ -84,7 +88,8 @@ func New(cfg Config, store Store, send Sender, fsys fs.FS, log *slog.Logger) (*N
 		}
 		n.tmpl[strings.TrimSuffix(name, ".txt")] = t
 	}
-	for _, need := range []string{"review_submitted", "review_approved", "review_declined", "review_comment", "embargo_ending"} {
+	for _, need := range []string{"review_submitted", "review_approved", "review_declined", "review_comment", "embargo_ending",
+		"quota_request", "quota_approved", "quota_declined"} {
 		if n.tmpl[need] == nil {
 			return nil, fmt.Errorf("mail template %s.txt is missing", need)
 		}

@@ -266,12 +266,9 @@ func parseBytes(v string) (int64, error) {
 		return 0, nil
 	}
 	mult := int64(1)
-	for i, u := range []string{"KB", "MB", "GB", "TB", "PB"} {
+	for _, u := range []string{"KB", "MB", "GB", "TB", "PB"} {
 		if strings.HasSuffix(v, u) {
-			v = strings.TrimSuffix(v, u)
-			for range i + 1 {
-				mult *= 1000
-			}
+			v, mult = strings.TrimSuffix(v, u), unitBytes(u)
 			break
 		}
 	}
@@ -281,4 +278,22 @@ func parseBytes(v string) (int64, error) {
 		return 0, app.Errorf(app.EINVALID, "A quota is a number of bytes, such as 500000000 or 20 GB.")
 	}
 	return int64(f * float64(mult)), nil
+}
+
+// unitBytes is how many bytes a decimal unit (KB to PB) holds; 0 for
+// anything else.
+func unitBytes(unit string) int64 {
+	switch unit {
+	case "KB":
+		return 1e3
+	case "MB":
+		return 1e6
+	case "GB":
+		return 1e9
+	case "TB":
+		return 1e12
+	case "PB":
+		return 1e15
+	}
+	return 0
 }

@@ -55,7 +55,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	}
 	funcs := template.FuncMap{
 		"static":    s.static.url,
-		"bytes":     app.HumanBytes,
+		"bytes":     app.FormatBytes,
 		"date":      func(t time.Time) string { return t.UTC().Format("2 January 2006") },
 		"isoDate":   func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"orcidURL":  func(id string) string { return "https://orcid.org/" + app.NormalizeORCID(id) },

@@ -82,6 +82,7 @@ type Catalog interface {
 	ReportCatalog
 	GroupSettingsCatalog
 	VocabularyAdmin
+	QuotaCatalog
 }
 
 // Config is the part of Carrel's configuration the web pages use.
@@ -107,12 +108,12 @@ type Config struct {
 	Jobs app.JobBoard
 	// HRFeed imports HR feeds on /admin/hrfeed; nil hides the page.
 	HRFeed app.HRFeedImporter
+	// DefaultQuota is the storage quota in bytes of accounts that set
+	// none; 0 = no limit.
+	DefaultQuota int64
 	// OAuthCodeTTL is how long an authorization code may wait to be
 	// exchanged; 0 means five minutes.
 	OAuthCodeTTL time.Duration
-	// DefaultQuota is the storage, in bytes, of an account that sets
-	// none (0 = unlimited): a transfer must fit the new owner's quota.
-	DefaultQuota int64
 }
 
 // Server is the web pages' HTTP handler.
@@ -206,6 +207,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /logout", s.handleLogout)
 	m.HandleFunc("GET /account", s.signedIn(s.handleAccount))
 	m.HandleFunc("GET /account/articles/new", s.signedIn(s.handleNewForm))
+	m.HandleFunc("POST /account/quota", s.signedIn(s.handleQuotaRequest))
 	m.HandleFunc("POST /account/articles", s.signedIn(s.handleCreate))
 	m.HandleFunc("GET /account/articles/{id}", s.signedIn(s.handleEditForm))
 	m.HandleFunc("POST /account/articles/{id}", s.signedIn(s.handleSave))
@@ -256,6 +258,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/items/{id}", s.curator(s.handleAdminItem))
 	m.HandleFunc("POST /admin/items/{id}/withdraw", s.curator(s.handleAdminItemWithdraw))
 	m.HandleFunc("POST /admin/items/{id}/transfer", s.curator(s.handleAdminItemTransfer))
+	m.HandleFunc("GET /admin/quota-requests", s.admin(s.handleAdminQuotaRequests))
+	m.HandleFunc("POST /admin/quota-requests/{id}", s.admin(s.handleAdminQuotaDecide))
 	m.HandleFunc("GET /admin/vocabularies", s.admin(s.handleAdminVocab))
 	m.HandleFunc("POST /admin/vocabularies/{kind}", s.admin(s.handleAdminVocabSave))
 	m.HandleFunc("POST /admin/vocabularies/{kind}/{id}", s.admin(s.handleAdminVocabSave))

@@ -19,14 +19,26 @@ type myItem struct {
 	PageURL  string
 }
 
+// accountPage is the data of /account: the depositor's items and storage.
+type accountPage struct {
+	Items   []myItem
+	Storage storageView
+}
+
 func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
+	s.renderAccount(w, r, http.StatusOK, quotaForm{Unit: "GB"})
+}
+
+// renderAccount shows the workspace, with the storage request form as
+// given (and its errors, if any).
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, f quotaForm) {
 	acct := account(r.Context())
 	items, err := s.cat.ListItems(r.Context(), app.ItemFilter{AccountID: acct.ID, Order: "modified_date", Desc: true, Limit: 500})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	var rows []myItem
+	var p accountPage
 	for _, li := range items {
 		it := li.Item
 		row := myItem{ID: it.ID, Title: it.Draft.Title, Status: statusLabel(it), Version: it.Version,
@@ -35,9 +47,14 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
 		if row.Title == "" {
 			row.Title = "Untitled"
 		}
-		rows = append(rows, row)
+		p.Items = append(p.Items, row)
 	}
-	s.render(w, r, http.StatusOK, "account", view{Title: "My items", Page: rows})
+	if p.Storage, err = s.storageOf(r.Context(), acct, f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Storage.Sent = r.Method == http.MethodGet && r.URL.Query().Get("quota") == "sent"
+	s.render(w, r, status, "account", view{Title: "My items", Page: p})
 }
 
 // statusLabel says where an item is, in the depositor's words.

@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 
 	"golang.org/x/image/tiff"
 
+	"carrel/app"
 	"carrel/testenv"
 )
 
@@ -82,6 +84,16 @@ func TestBrowser(t *testing.T) {
 		script(t, "review.cjs", fmt.Sprintf("CARREL_ITEM=%d", created.EntityID), "CARREL_REVIEWER_EMAIL=reviewer@example.edu")
 	})
 
+	// A quota, so that the workspace shows the storage meter and the
+	// request form.
+	cat := s.openCatalog()
+	depositor, err := cat.AccountByEmail(context.Background(), "depositor@example.edu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.UpdateAccountAccess(context.Background(), depositor.ID, depositor.GroupID, 100e9, true, app.AuditEntry{}); err != nil {
+		t.Fatal(err)
+	}
 	var fieldsGroup int64
 	t.Run("Accessibility", func(t *testing.T) {
 		var fielded int64
@@ -99,9 +111,13 @@ func TestBrowser(t *testing.T) {
 	}
 	t.Run("AdminAccessibility", func(t *testing.T) {
 		pages := []string{"/admin", "/admin/audit", "/admin/audit?action=item", "/admin/people", "/admin/people/1", "/admin/groups", "/admin/groups/1", "/admin/reports",
-			"/admin/items", "/admin/items?status=lost", "/admin/vocabularies", fmt.Sprintf("/admin/items/%d", item), fmt.Sprintf("/admin/items/%d", draft)}
+			"/admin/items", "/admin/items?status=lost", "/admin/vocabularies", "/admin/quota-requests", fmt.Sprintf("/admin/items/%d", item), fmt.Sprintf("/admin/items/%d", draft)}
 		if fieldsGroup != 0 {
 			pages = append(pages, fmt.Sprintf("/admin/groups/%d", fieldsGroup))
+		}
+		q := &app.QuotaRequest{AccountID: depositor.ID, Requested: 200e9, Reason: "Estuary sensor archive"}
+		if err := cat.RequestQuota(context.Background(), q, 0, app.AuditEntry{ActorID: depositor.ID}); err != nil {
+			t.Fatal(err)
 		}
 		script(t, "a11y.cjs", "CARREL_PAGES="+jsonString(t, pages), "CARREL_EMAIL=admin@example.edu")
 	})
