@@ -30,7 +30,7 @@ type resultCache struct {
 // cacheKeys returns the keys of q in both caches, and false when q may not
 // be cached: only public-scope queries are.
 func cacheKeys(q Query) (whole, facets string, ok bool) {
-	if q.Scope != ScopePublic {
+	if q.Scope != ScopePublic || q.NoCache {
 		return "", "", false
 	}
 	q.Viewer = app.Actor{}

@@ -10,6 +10,7 @@
 package search
 
 import (
+	"fmt"
 	"html"
 	"path"
 	"strconv"
@@ -100,10 +101,24 @@ const (
 	fPublished    = "published"
 	fModified     = "modified"
 	fCreated      = "created"
-	fViews        = "views"
-	fDownloads    = "downloads"
-	fShares       = "shares"
+	// Sort keys: one fixed-width keyword per value, so that sorting reads a
+	// short doc value instead of a date or number field's sixteen
+	// precision-shifted terms (which the range filters still use).
+	fPublishedKey = "published_key"
+	fModifiedKey  = "modified_key"
+	fCreatedKey   = "created_key"
+	fViewsKey     = "views_key"
+	fDownloadsKey = "downloads_key"
+	fSharesKey    = "shares_key"
 )
+
+// timeKey and countKey write sort keys whose byte order is their value's
+// order.
+func timeKey(t time.Time) string { return t.UTC().Format(timeKeyLayout) }
+
+const timeKeyLayout = "20060102150405.000000000"
+
+func countKey(n int64) string { return fmt.Sprintf("%015d", max(n, 0)) }
 
 // docID is the Bleve id of an item's document.
 func docID(itemID int64) string { return strconv.FormatInt(itemID, 10) }
@@ -137,12 +152,15 @@ func (d *Document) fields() map[string]any {
 		fConfidential: d.Confidential,
 		fCreated:      d.Created,
 		fModified:     d.Modified,
-		fViews:        float64(d.Views),
-		fDownloads:    float64(d.Downloads),
-		fShares:       float64(d.Shares),
+		fCreatedKey:   timeKey(d.Created),
+		fModifiedKey:  timeKey(d.Modified),
+		fViewsKey:     countKey(d.Views),
+		fDownloadsKey: countKey(d.Downloads),
+		fSharesKey:    countKey(d.Shares),
 	}
 	if !d.Published.IsZero() {
 		m[fPublished] = d.Published
+		m[fPublishedKey] = timeKey(d.Published)
 		m[fYear] = strconv.Itoa(d.Published.UTC().Year())
 	}
 	cats := make([]string, 0, len(d.CategoryIDs))
@@ -173,6 +191,7 @@ func (d *Document) fields() map[string]any {
 	if d.ResourceDOI != "" {
 		m[fResourceDOI] = normalizeDOI(d.ResourceDOI)
 	}
+	m[fFacets] = facetValues(m)
 	return m
 }
 

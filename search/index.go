@@ -111,7 +111,7 @@ func (ix *Index) openCurrent() (*generation, error) {
 		return nil, err
 	}
 	if name != "" {
-		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, name), scorchConfig(false))
+		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, name), scorchConfig())
 		if err != nil {
 			return nil, app.Internal(err, "cannot open the search index")
 		}
@@ -137,19 +137,15 @@ func (ix *Index) openCurrent() (*generation, error) {
 // catalog's change log is the durable record, and scorch persists a batch's
 // documents and its applied sequence number in the same snapshot, so after
 // a crash the index is an older consistent state that CatchUp brings up to
-// date. A generation being rebuilt writes durably, because once it is
-// swapped in nothing can rebuild what it lost.
-func scorchConfig(durable bool) map[string]any {
-	return map[string]any{"bolt_timeout": "5s", "unsafe_batch": !durable}
+// date. A generation being rebuilt is flushed (persist) before it is
+// swapped in, because once it is live nothing can rebuild what it lost.
+func scorchConfig() map[string]any {
+	return map[string]any{"bolt_timeout": "5s", "unsafe_batch": true}
 }
 
-// newGeneration creates an empty live index: in memory, or in the next free
+// newGeneration creates an empty index: in memory, or in the next free
 // generation directory.
-func (ix *Index) newGeneration() (*generation, error) { return ix.createGeneration(false) }
-
-// createGeneration creates an empty index, durable or not (see
-// scorchConfig).
-func (ix *Index) createGeneration(durable bool) (*generation, error) {
+func (ix *Index) newGeneration() (*generation, error) {
 	g := &generation{}
 	var err error
 	if ix.dir == "" {
@@ -158,7 +154,7 @@ func (ix *Index) createGeneration(durable bool) (*generation, error) {
 		g.name, err = ix.nextGenerationName()
 		if err == nil {
 			g.idx, err = bleve.NewUsing(filepath.Join(ix.dir, g.name), ix.mapping, scorch.Name, scorch.Name,
-				scorchConfig(durable))
+				scorchConfig())
 		}
 	}
 	if err != nil {
@@ -267,6 +263,28 @@ func readApplied(idx bleve.Index) (int64, error) {
 		return 0, app.Internal(err, "the search index state is corrupt")
 	}
 	return n, nil
+}
+
+// Flush waits until every change applied so far is on disk and returns
+// the last one: after a crash the index holds at least that change, so the
+// catalog's record of older changes is no longer needed to repair it. An
+// in-memory index has nothing to flush.
+func (ix *Index) Flush() (int64, error) {
+	// Holding applyMu keeps Apply out, whose sequence number the flush's
+	// own batch would otherwise overwrite with an older one.
+	ix.applyMu.Lock()
+	defer ix.applyMu.Unlock()
+	g, release, err := ix.current()
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	if ix.dir != "" {
+		if err := persist(g.idx); err != nil {
+			return 0, err
+		}
+	}
+	return readApplied(g.idx)
 }
 
 // Count returns the number of documents in the index, whoever may see them.

@@ -10,7 +10,7 @@ import (
 // schemaVersion changes whenever the mapping or the way documents are turned
 // into fields changes; an index built under another version is discarded on
 // Open and reports Applied() == 0, which tells the caller to Rebuild.
-const schemaVersion = "carrel-search-2"
+const schemaVersion = "carrel-search-3"
 
 // fieldBoost is an analysed field that plain query terms search, with the
 // boost a match in it gets.
@@ -45,24 +45,22 @@ func newMapping() mapping.IndexMapping {
 		f.DocValues = false
 		return f
 	}
-	exact := func() *mapping.FieldMapping {
+	// Exact terms; only the fields a search sorts on or counts keep doc
+	// values, which are what a search reads per hit.
+	exact := func(docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
-		f.DocValues = true
+		f.DocValues = docValues
 		return f
 	}
-	number := func() *mapping.FieldMapping {
-		f := bleve.NewNumericFieldMapping()
-		f.Store = false
-		f.IncludeInAll = false
-		return f
-	}
+	// Dates are for range filters only; sorting reads their *_key fields.
 	date := func() *mapping.FieldMapping {
 		f := bleve.NewDateTimeFieldMapping()
 		f.Store = false
 		f.IncludeInAll = false
+		f.DocValues = false
 		return f
 	}
 	boolean := func() *mapping.FieldMapping {
@@ -84,12 +82,13 @@ func newMapping() mapping.IndexMapping {
 	for _, name := range []string{fGroupName, fItemTypeName, fLicenseName} {
 		dm.AddFieldMappingsAt(name, text(standard.Name, false))
 	}
-	for _, name := range []string{fItemType, fCategory, fLicense, fYear, fGroup, fInstitution, fAuthor, fKeyword,
-		fExtension, fOwner, fORCID, fDOI, fHandle, fResourceDOI, fTitleSort} {
-		dm.AddFieldMappingsAt(name, exact())
+	for _, name := range []string{fItemType, fCategory, fLicense, fYear, fGroup, fInstitution, fExtension, fOwner,
+		fORCID, fDOI, fHandle, fResourceDOI} {
+		dm.AddFieldMappingsAt(name, exact(false))
 	}
-	for _, name := range []string{fViews, fDownloads, fShares} {
-		dm.AddFieldMappingsAt(name, number())
+	for _, name := range []string{fFacets, fAuthor, fKeyword, fTitleSort,
+		fPublishedKey, fModifiedKey, fCreatedKey, fViewsKey, fDownloadsKey, fSharesKey} {
+		dm.AddFieldMappingsAt(name, exact(true))
 	}
 	for _, name := range []string{fPublished, fModified, fCreated} {
 		dm.AddFieldMappingsAt(name, date())

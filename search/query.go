@@ -76,6 +76,11 @@ type Query struct {
 	FacetNames []string
 	FacetSize  int  // terms per facet; 0 means DefaultFacetSize, at most MaxFacetSize
 	Highlight  bool // return snippets of the title and description with matches marked
+
+	// NoCache computes the answer afresh even when a cached one is
+	// current, and leaves the cache as it was: for measuring the cost of a
+	// search, as `make bench` does.
+	NoCache bool `json:"-"`
 }
 
 // Sort orders a Query may ask for.
@@ -117,6 +122,14 @@ func facetFields() map[string]string {
 		FacetItemType: fItemType, FacetCategory: fCategory, FacetLicense: fLicense, FacetYear: fYear,
 		FacetGroup: fGroup, FacetAuthor: fAuthor, FacetKeyword: fKeyword, FacetExtension: fExtension,
 	}
+}
+
+// facetNames are the facets q counts.
+func (q *Query) facetNames() []string {
+	if len(q.FacetNames) == 0 {
+		return FacetNames()
+	}
+	return q.FacetNames
 }
 
 // FacetNames are the facets a query may count, in a fixed order.
@@ -162,8 +175,8 @@ func facetTerm(facet, v string) string {
 // sortFields maps each sort order to the index field it sorts on.
 func sortFields() map[string]string {
 	return map[string]string{
-		SortPublished: fPublished, SortModified: fModified, SortCreated: fCreated, SortTitle: fTitleSort,
-		SortViews: fViews, SortDownloads: fDownloads, SortShares: fShares,
+		SortPublished: fPublishedKey, SortModified: fModifiedKey, SortCreated: fCreatedKey, SortTitle: fTitleSort,
+		SortViews: fViewsKey, SortDownloads: fDownloadsKey, SortShares: fSharesKey,
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 
 // rebuildBatchSize is how many documents a rebuild indexes per batch: large
 // enough to amortise each batch's segment, small enough to bound memory.
-const rebuildBatchSize = 500
+const rebuildBatchSize = 2000
 
 // Rebuild builds a fresh index from feed, which must yield every item's
 // Document as of catalog change seq, and swaps it in atomically; Search and
@@ -42,7 +42,10 @@ func (ix *Index) Rebuild(ctx context.Context, seq int64, feed func(yield func(Do
 		ix.applyMu.Unlock()
 	}()
 
-	g, err := ix.createGeneration(true)
+	// The new generation takes its batches without waiting for each to
+	// reach the disk, and is flushed once, before it goes live: nothing
+	// needs it before then, and a crash meanwhile leaves the old one live.
+	g, err := ix.newGeneration()
 	if err != nil {
 		return err
 	}
@@ -55,6 +58,13 @@ func (ix *Index) Rebuild(ctx context.Context, seq int64, feed func(yield func(Do
 	if err := fill(ctx, g.idx, feed, progress); err != nil {
 		discard()
 		return err
+	}
+	if g.name != "" {
+		// The long flush, while Apply keeps serving the old generation.
+		if err := persist(g.idx); err != nil {
+			discard()
+			return err
+		}
 	}
 	if err := ix.swap(g, seq); err != nil {
 		discard()
@@ -167,16 +177,12 @@ func (ix *Index) swap(g *generation, seq int64) error {
 		}
 	}
 	if g.name != "" {
-		// Everything is on disk; reopen the generation the way the live
-		// index runs.
-		if err := g.idx.Close(); err != nil {
-			return app.Internal(err, "cannot close the rebuilt search index")
+		// The bulk was flushed before the lock was taken; this flushes the
+		// replayed changes, so the generation is whole on disk before the
+		// pointer names it.
+		if err := persist(g.idx); err != nil {
+			return err
 		}
-		idx, err := bleve.OpenUsing(filepath.Join(ix.dir, g.name), scorchConfig(false))
-		if err != nil {
-			return app.Internal(err, "cannot reopen the rebuilt search index")
-		}
-		g.idx = idx
 		if err := ix.writePointer(g.name); err != nil {
 			return err
 		}

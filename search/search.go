@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -82,7 +80,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		if len(q.After) != len(req.Sort) {
 			return nil, app.Errorf(app.EINVALID, "the position to continue after does not belong to a search in this order")
 		}
-		if err := req.Validate(); err != nil {
+		if err := req.Validate(); err != nil || !validAfter(req.Sort, q.After) {
 			return nil, app.Errorf(app.EINVALID, "the position to continue after is malformed")
 		}
 	}
@@ -153,13 +151,7 @@ func (ix *Index) request(q Query, e expr) *bleve.SearchRequest {
 		req.Score = bleve.ScoreNone
 	}
 	if q.Facets {
-		names := q.FacetNames
-		if len(names) == 0 {
-			names = FacetNames()
-		}
-		for _, name := range names {
-			req.AddFacet(name, bleve.NewFacetRequest(facetFields()[name], q.FacetSize))
-		}
+		addFacets(req, q.facetNames(), q.FacetSize)
 	}
 	if q.Highlight && hasText {
 		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
@@ -186,21 +178,42 @@ func sortOrder(q Query, hasText bool) search.SortOrder {
 		// natural reading of "relevance" so it is ignored here.
 		order = append(order, &search.SortScore{Desc: true})
 	} else {
-		field := sortFields()[by]
-		typ := search.SortFieldAsNumber
-		switch by {
-		case SortTitle:
-			typ = search.SortFieldAsString
-		case SortPublished, SortModified, SortCreated:
-			typ = search.SortFieldAsDate
-		}
-		order = append(order, &search.SortField{Field: field, Desc: q.Desc, Type: typ, Missing: search.SortFieldMissingLast})
+		// Every sort field is a keyword whose byte order is its value's.
+		order = append(order, &search.SortField{Field: sortFields()[by], Desc: q.Desc, Type: search.SortFieldAsString,
+			Missing: search.SortFieldMissingLast})
 	}
 	if by != SortPublished {
-		order = append(order, &search.SortField{Field: fPublished, Desc: true, Type: search.SortFieldAsDate,
+		order = append(order, &search.SortField{Field: fPublishedKey, Desc: true, Type: search.SortFieldAsString,
 			Missing: search.SortFieldMissingLast})
 	}
 	return append(order, &search.SortDocID{Desc: true})
+}
+
+// validAfter reports whether each key of a position to continue after is
+// a value its sort field can hold.
+func validAfter(order search.SortOrder, after []string) bool {
+	for i, so := range order {
+		k := after[i]
+		var err error
+		switch so := so.(type) {
+		case *search.SortScore:
+			_, err = strconv.ParseFloat(k, 64)
+		case *search.SortDocID:
+			_, err = strconv.ParseInt(k, 10, 64)
+		case *search.SortField:
+			switch so.Field {
+			case fPublishedKey, fModifiedKey, fCreatedKey:
+				_, err = time.Parse(timeKeyLayout, k)
+			case fViewsKey, fDownloadsKey, fSharesKey:
+				_, err = strconv.ParseUint(k, 10, 64)
+			}
+		}
+		// Bleve writes a missing value as one of its sentinel terms.
+		if err != nil && k != search.HighTerm && k != search.LowTerm {
+			return false
+		}
+	}
+	return true
 }
 
 // result converts Bleve's answer.
@@ -221,23 +234,7 @@ func result(res *bleve.SearchResult, q Query, order search.SortOrder) *Result {
 		r.Hits = append(r.Hits, hit)
 	}
 	if q.Facets {
-		r.Facets = make(map[string][]FacetCount, len(res.Facets))
-		for name, fr := range res.Facets {
-			counts := []FacetCount{}
-			if fr.Terms != nil {
-				for _, t := range fr.Terms.Terms() {
-					counts = append(counts, FacetCount{Term: t.Term, Count: t.Count})
-				}
-			}
-			// Most frequent first; equal counts alphabetically, so output is stable.
-			sort.SliceStable(counts, func(i, j int) bool {
-				if counts[i].Count != counts[j].Count {
-					return counts[i].Count > counts[j].Count
-				}
-				return strings.Compare(counts[i].Term, counts[j].Term) < 0
-			})
-			r.Facets[name] = counts
-		}
+		r.Facets = facetCounts(res, q.facetNames(), q.FacetSize)
 	}
 	return r
 }

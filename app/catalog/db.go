@@ -50,6 +50,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		q.Set("_journal_mode", "WAL")
 		q.Set("_synchronous", "NORMAL")
 		q.Set("_txlock", "immediate")
+		// Each connection keeps its most recent prepared statements: a
+		// request runs the same dozen queries, which SQLite otherwise
+		// compiles again every time.
+		q.Set("_stmt_cache_size", "64")
 		if mode != "" {
 			q.Set("mode", mode)
 		}

@@ -7,82 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"carrel/app"
 	"carrel/search"
 )
-
-// Indexer keeps a search index in step with the catalog. After every
-// committed change it applies, in order and under one lock, every catalog
-// change the index has not applied yet; at start the same step repairs an
-// index left behind by a crash between a commit and its index update.
-type Indexer struct {
-	db *DB
-	ix *search.Index
-	mu sync.Mutex
-}
-
-// AttachIndex brings ix up to date with the catalog and keeps it so;
-// report is told of updates that fail after a commit (the next change or
-// the next start retries them).
-func (db *DB) AttachIndex(ctx context.Context, ix *search.Index, report func(error)) (*Indexer, error) {
-	in, err := db.NewIndexer(ctx, ix)
-	if err != nil {
-		return nil, err
-	}
-	db.OnChange(func(ctx context.Context, _ int64, _ []int64) {
-		if err := in.CatchUp(context.WithoutCancel(ctx)); err != nil {
-			// The change is committed; the next change or the next start
-			// applies it.
-			report(err)
-		}
-	})
-	return in, nil
-}
-
-// NewIndexer brings ix up to date with the catalog; the caller then keeps
-// it so by calling CatchUp, for bulk loads that index in the background
-// while the next batch is written.
-func (db *DB) NewIndexer(ctx context.Context, ix *search.Index) (*Indexer, error) {
-	in := &Indexer{db: db, ix: ix}
-	if err := in.CatchUp(ctx); err != nil {
-		return nil, err
-	}
-	return in, nil
-}
-
-// CatchUp applies every catalog change after the index's last applied one.
-func (in *Indexer) CatchUp(ctx context.Context) error {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	for {
-		after, err := in.ix.Applied()
-		if err != nil {
-			return err
-		}
-		seq, ids, err := in.db.changesAfter(ctx, after, 500)
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		var put []search.Document
-		var del []int64
-		for _, id := range ids {
-			doc, err := in.db.SearchDocument(ctx, id)
-			switch {
-			case app.ErrorCode(err) == app.ENOTFOUND:
-				del = append(del, id)
-			case err != nil:
-				return err
-			default:
-				put = append(put, *doc)
-			}
-		}
-		if err := in.ix.Apply(ctx, seq, put, del); err != nil {
-			return err
-		}
-	}
-}
 
 // changesAfter returns the distinct items changed after seq (at most limit
 // changes) and the last seq read.
@@ -106,6 +34,30 @@ func (db *DB) changesAfter(ctx context.Context, after int64, limit int) (int64, 
 		}
 	}
 	return last, ids, translate(rows.Err())
+}
+
+// PruneChanges deletes the record of the changes up to seq, which every
+// reader of the change log (the search index) has durably applied, and
+// returns how many it deleted. It always keeps the newest change, whose
+// number LastChange reports and a restarted index is checked against. It
+// deletes in small transactions, so that writers never wait long.
+func (db *DB) PruneChanges(ctx context.Context, seq int64) (int64, error) {
+	var total int64
+	for {
+		var n int64
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq IN (SELECT seq FROM changes
+				WHERE seq <= ? AND seq < (SELECT max(seq) FROM changes) ORDER BY seq LIMIT 5000)`, seq)
+			if err == nil {
+				n, err = res.RowsAffected()
+			}
+			return err
+		})
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
 }
 
 // LastChange returns the newest change sequence number.

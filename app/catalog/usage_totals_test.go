@@ -16,28 +16,9 @@ import (
 func TestUsageTotalsReachTheIndex(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	ix, err := search.Open("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if _, err := db.AttachIndex(ctx, ix, func(err error) { t.Errorf("index update: %v", err) }); err != nil {
-		t.Fatal(err)
-	}
+	_, in := attachedIndex(t, db, "")
 	owner := mustAccount(t, db, "owner@example.edu")
-	var ids []int64
-	for i := range 3 {
-		md := complete()
-		md.Title = fmt.Sprintf("Soil moisture %d", i)
-		it, err := db.CreateItem(ctx, owner.ID, 0, md)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Publish(ctx, it.ID); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, it.ID)
-	}
+	ids := publishNumbered(t, db, owner.ID, 3)
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	visit := func(kind app.UsageKind, id int64, n int) {
 		t.Helper()
@@ -54,7 +35,7 @@ func TestUsageTotalsReachTheIndex(t *testing.T) {
 	}
 	order := func(sort string) []int64 {
 		t.Helper()
-		res, err := ix.Search(ctx, search.Query{Sort: sort, Desc: true})
+		res, err := in.Search(ctx, search.Query{Sort: sort, Desc: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -108,10 +108,15 @@ func matches(md *app.Metadata, words []string) bool {
 	return true
 }
 
+// Searcher runs searches on the index.
+type Searcher interface {
+	Search(ctx context.Context, q search.Query) (*search.Result, error)
+}
+
 // IndexFinder answers searches from the Bleve index, reading each hit's
 // latest public version from the catalog.
 type IndexFinder struct {
-	Index   *search.Index
+	Index   Searcher
 	Catalog Catalog
 }
 

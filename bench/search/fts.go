@@ -166,13 +166,15 @@ func (ix *ftsIndex) close() { ix.db.Close() }
 // search does what Carrel's faceted search does: the ten best matches and
 // the counts of five facets over every match.
 func (ix *ftsIndex) search(ctx context.Context, q query) error {
-	match, arg := `SELECT rowid FROM docs WHERE docs MATCH ?`, any(q.fts)
+	match := `SELECT rowid FROM docs WHERE docs MATCH ?`
 	top := `SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10`
+	args := []any{q.fts}
 	if q.fts == "" {
-		match, arg = `SELECT rowid FROM facets WHERE item_type = ?`, any(q.itemType)
-		top = `SELECT rowid FROM facets WHERE item_type = ? ORDER BY published DESC, rowid DESC LIMIT 10`
+		match = `SELECT rowid FROM facets WHERE item_type = ? AND published >= ?`
+		top = `SELECT rowid FROM facets WHERE item_type = ? AND published >= ? ORDER BY published DESC, rowid DESC LIMIT 10`
+		args = []any{q.itemType, fmt.Sprintf("%04d", q.since)}
 	}
-	if err := drain(ix.db.QueryContext(ctx, top, arg)); err != nil {
+	if err := drain(ix.db.QueryContext(ctx, top, args...)); err != nil {
 		return err
 	}
 	facets := `WITH m AS MATERIALIZED (` + match + `)
@@ -181,7 +183,7 @@ func (ix *ftsIndex) search(ctx context.Context, q query) error {
 		UNION ALL SELECT 'year', f.year, count(*) FROM m JOIN facets f ON f.rowid = m.rowid GROUP BY 2
 		UNION ALL SELECT 'group', f.group_id, count(*) FROM m JOIN facets f ON f.rowid = m.rowid GROUP BY 2
 		UNION ALL SELECT 'category', c.category, count(*) FROM m JOIN doc_categories c ON c.rowid = m.rowid GROUP BY 2`
-	return drain(ix.db.QueryContext(ctx, facets, arg))
+	return drain(ix.db.QueryContext(ctx, facets, args...))
 }
 
 // drain reads every row of a query.

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -24,6 +25,7 @@ type query struct {
 	text     string // Carrel (Figshare) syntax
 	fts      string // FTS5 MATCH expression; "" matches every row
 	itemType int    // a filter both engines apply; 0 for none
+	since    int    // with itemType: published in or after this year; 0 for none
 }
 
 type mix []query
@@ -83,7 +85,8 @@ func queryMix(catalogPath string, n int) (mix, error) {
 		return ws[r.IntN(len(ws))]
 	}
 	var m mix
-	for len(m) < n {
+	seen := map[query]bool{}
+	for tries := 0; len(m) < n && tries < 100*n; tries++ {
 		var q query
 		switch k := r.IntN(20); {
 		case k < 6:
@@ -118,8 +121,13 @@ func queryMix(catalogPath string, n int) (mix, error) {
 			}
 			q = query{kind: "NOT", text: a + " NOT " + b, fts: quote(a) + " NOT " + quote(b)}
 		default:
-			q = query{kind: "browse by item type", itemType: sample[r.IntN(len(sample))].ItemType}
+			q = query{kind: "browse by item type and year", itemType: sample[r.IntN(len(sample))].ItemType,
+				since: 2010 + r.IntN(16)}
 		}
+		if seen[q] {
+			continue // each query of the mix is sent once per run, so none is answered from a cache
+		}
+		seen[q] = true
 		m = append(m, q)
 	}
 	return m, nil
@@ -151,19 +159,27 @@ type latencies struct {
 	qps      float64
 }
 
-// runClients sends the mix round-robin from clients goroutines for d and
-// measures every query's latency.
-func runClients(ctx context.Context, clients int, d time.Duration, m mix, do func(context.Context, query) error) (latencies, error) {
+// runClients sends the queries of the mix from clients goroutines for d and
+// measures every query's latency. With once, each query is sent at most
+// once and the run ends early when the mix is used up; otherwise the mix is
+// sent round-robin, again and again.
+func runClients(ctx context.Context, clients int, d time.Duration, m mix, once bool, do func(context.Context, query) error) (latencies, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var mu sync.Mutex
 	var all []time.Duration
 	var wg sync.WaitGroup
+	var next atomic.Int64
 	start := time.Now()
 	for c := range clients {
 		wg.Go(func() {
 			var mine []time.Duration
 			for i := c * 37; time.Since(start) < d && ctx.Err() == nil; i++ {
+				if once {
+					if i = int(next.Add(1) - 1); i >= len(m) {
+						break
+					}
+				}
 				t := time.Now()
 				if err := do(ctx, m[i%len(m)]); err != nil {
 					cancel(fmt.Errorf("query %q: %w", m[i%len(m)].text, err))

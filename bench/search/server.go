@@ -211,6 +211,9 @@ func (s *server) search(ctx context.Context, q query) error {
 	if q.itemType != 0 {
 		body["item_type"] = q.itemType
 	}
+	if q.since != 0 {
+		body["published_since"] = fmt.Sprintf("%04d-01-01", q.since)
+	}
 	var res struct{ Total int }
 	return s.call(ctx, "POST", "/v2/articles/search/facets", body, &res, 200)
 }

@@ -16,14 +16,14 @@ import (
 	"carrel/app/oai"
 	"carrel/app/stats"
 	"carrel/app/web"
-	"carrel/search"
 	"carrel/storage"
 )
 
 // buildHandler wires the HTTP packages into one handler: the API and upload
 // service, OAI-PMH, and the web pages for everything else.
-// usage, when not nil, records views, downloads and shares.
-func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *search.Index, sched *jobs.Scheduler, m *metrics.Metrics, usage *stats.Recorder, log *slog.Logger) (http.Handler, error) {
+// Searches go through index, so that they see every change committed before
+// them. usage, when not nil, records views, downloads and shares.
+func buildHandler(cfg Config, cat *catalog.DB, blobs storage.Backend, index *catalog.Indexer, sched *jobs.Scheduler, m *metrics.Metrics, usage *stats.Recorder, log *slog.Logger) (http.Handler, error) {
 	dataDir := cfg.Server.DataDir
 	sessions, err := auth.OpenSessions(filepath.Join(dataDir, "session.key"), cat)
 	if err != nil {

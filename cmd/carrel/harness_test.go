@@ -17,7 +17,7 @@ import (
 // testServer is a real Carrel started by `carrel serve` on a temporary data
 // directory and a free loopback port.
 type testServer struct {
-	t      *testing.T
+	t      testing.TB
 	URL    string
 	Data   string
 	Config string // the configuration file serve was given, if any; cli passes it too
@@ -30,14 +30,14 @@ func startServer(t *testing.T) *testServer { return startServerWith(t, "") }
 
 // startServerWith runs `carrel serve` with a configuration file holding
 // configTOML (none if empty).
-func startServerWith(t *testing.T, configTOML string) *testServer {
+func startServerWith(t testing.TB, configTOML string) *testServer {
 	t.Helper()
 	return startServerIn(t, t.TempDir(), configTOML)
 }
 
 // startServerIn runs `carrel serve` on the data directory dir, so that a
 // test can restart a server on the same state.
-func startServerIn(t *testing.T, dir, configTOML string) *testServer {
+func startServerIn(t testing.TB, dir, configTOML string) *testServer {
 	t.Helper()
 	args := []string{"serve", "--data", dir}
 	if !strings.Contains(configTOML, "\naddr = ") {

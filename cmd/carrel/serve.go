@@ -51,6 +51,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer index.Close()
+	defer indexer.Stop() // before the index closes
 	stopControl, err := listenControl(ctx, cfg, &control{cfg: cfg, cat: cat, index: index, indexer: indexer, blobs: blobs, log: log})
 	if err != nil {
 		return err
@@ -70,7 +71,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	handler, err := buildHandler(cfg, cat, blobs, index, sched, m, usage, log)
+	handler, err := buildHandler(cfg, cat, blobs, indexer, sched, m, usage, log)
 	if err != nil {
 		return err
 	}
