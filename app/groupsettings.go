@@ -127,6 +127,10 @@ func CleanOptions(in []string) ([]string, error) {
 func (f *CustomField) CheckValue(v string) (string, error) {
 	if f.Type != FieldTextarea {
 		v = strings.TrimSpace(v)
+	} else {
+		// A browser sends a textarea's line ends as CRLF: store them as
+		// the API receives them, with "\n".
+		v = strings.ReplaceAll(v, "\r\n", "\n")
 	}
 	if strings.TrimSpace(v) == "" {
 		return "", nil

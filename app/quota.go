@@ -129,3 +129,12 @@ func FormatBytes(n int64) string {
 	}
 	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }
+
+// TransferOverQuota refuses to give account to an item of size bytes when
+// it already uses used of its quota: ECONFLICT, saying by how much, in
+// bytes and as people read them.
+func TransferOverQuota(account, used, size, quota int64) error {
+	return Errorf(ECONFLICT, "The item holds %s (%d bytes) and account %d already uses %s (%d bytes) of its %s (%d bytes) quota: "+
+		"the transfer would put it %s (%d bytes) over. Raise the account's quota first, or, as an administrator, transfer it anyway.",
+		FormatBytes(size), size, account, FormatBytes(used), used, FormatBytes(quota), quota, FormatBytes(used+size-quota), used+size-quota)
+}

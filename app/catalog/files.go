@@ -38,6 +38,14 @@ func (db *DB) files(ctx context.Context, q string, args ...any) ([]app.File, err
 	return out, translate(rows.Err())
 }
 
+// accountBytes is the storage an account's items use: the bytes of their
+// files, every version, not counting failed uploads.
+func accountBytes(ctx context.Context, tx *sql.Tx, accountID int64) (used int64, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(sum(f.size), 0) FROM files f JOIN items i ON i.id = f.item_id
+		WHERE i.account_id = ? AND f.status != 'error'`, accountID).Scan(&used)
+	return used, err
+}
+
 // CreateFile registers a new file in an item's draft. The storage key and
 // upload token must be fresh random values chosen by the caller. quota is
 // the owner's limit in bytes (0 for none); ETOOLARGE if the file would
@@ -63,9 +71,8 @@ func (db *DB) CreateFile(ctx context.Context, f *app.File, quota int64) error {
 			return app.Errorf(app.ECONFLICT, "the item already has a file named %q", f.Path())
 		}
 		if quota > 0 {
-			var used int64
-			if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(f.size), 0) FROM files f JOIN items i ON i.id = f.item_id
-				WHERE i.account_id = ? AND f.status != 'error'`, owner).Scan(&used); err != nil {
+			used, err := accountBytes(ctx, tx, owner)
+			if err != nil {
 				return err
 			}
 			if used+f.Size > quota {

@@ -33,7 +33,7 @@ type AdminCatalog interface {
 	Withdraw(ctx context.Context, id int64, reason string, who app.AuditEntry) error
 	// TransferItem gives an item to another account; EUNPROCESSABLE for
 	// an unknown or deactivated account or the current owner.
-	TransferItem(ctx context.Context, id, to int64, who app.AuditEntry) (*app.Item, error)
+	TransferItem(ctx context.Context, id, to, quota int64, override bool, who app.AuditEntry) (*app.Item, error)
 }
 
 // dashboardPage is the data of /admin.

@@ -38,6 +38,8 @@ type curatedItemPage struct {
 	Error     string
 	Reason    string // the withdrawal reason typed, shown again on error
 	NewOwner  string
+	Override  bool // transfer past the new owner's quota, as typed
+	CanOver   bool // the curator is an administrator, who may override a quota
 	History   []auditRow
 	EmbargoOn bool
 }
@@ -189,6 +191,7 @@ func (s *Server) renderCuratedItem(w http.ResponseWriter, r *http.Request, statu
 	p.PageURL = itemURL(it.Draft.Title, it.ID, 0)
 	p.Withdraw = it.Status == app.StatusPublished
 	p.EmbargoOn = it.Embargo.Type != app.EmbargoNone
+	p.CanOver = actor(ctx).Admin
 	entries, err := s.cat.AuditEntries(ctx, app.AuditFilter{Target: fmt.Sprintf("item:%d", it.ID), Limit: 50})
 	if err != nil {
 		s.fail(w, r, err)
@@ -234,7 +237,9 @@ func (s *Server) handleAdminItemWithdraw(w http.ResponseWriter, r *http.Request)
 }
 
 // handleAdminItemTransfer makes another account, named by email or id, the
-// item's owner.
+// item's owner. A transfer that would take the new owner past their
+// storage quota is refused (409, with the numbers) unless an administrator
+// ticks the override, which the audit log records.
 func (s *Server) handleAdminItemTransfer(w http.ResponseWriter, r *http.Request) {
 	it, err := s.curatedItem(r)
 	if err != nil {
@@ -242,8 +247,11 @@ func (s *Server) handleAdminItemTransfer(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	p := &curatedItemPage{NewOwner: strings.TrimSpace(r.PostFormValue("owner"))}
+	p := &curatedItemPage{NewOwner: strings.TrimSpace(r.PostFormValue("owner")), Override: r.PostFormValue("override_quota") == "on"}
 	if err := func() error {
+		if p.Override && !actor(r.Context()).Admin {
+			return app.Errorf(app.EFORBIDDEN, "Only administrators may transfer an item past the new owner's storage quota.")
+		}
 		if p.NewOwner == "" {
 			return app.Errorf(app.EUNPROCESSABLE, "Name the new owner by email or account id.")
 		}
@@ -258,7 +266,11 @@ func (s *Server) handleAdminItemTransfer(w http.ResponseWriter, r *http.Request)
 		if !app.CanTransfer(actor(r.Context()), it, target.GroupID) {
 			return app.Errorf(app.EFORBIDDEN, "You may transfer items only to people of the groups you administer.")
 		}
-		_, err = s.cat.TransferItem(r.Context(), it.ID, to, s.who(r))
+		quota := target.Quota
+		if quota == 0 {
+			quota = s.cfg.DefaultQuota
+		}
+		_, err = s.cat.TransferItem(r.Context(), it.ID, to, quota, p.Override, s.who(r))
 		return err
 	}(); err != nil {
 		s.itemProblem(w, r, p, err)

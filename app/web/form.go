@@ -35,7 +35,7 @@ type editPage struct {
 	Saved      bool
 	Types      []app.ItemType
 	Licenses   []app.License
-	Categories []catOption
+	Categories []catGroup
 	Files      []fileRow
 	Missing    []string
 	PageURL    string
@@ -54,13 +54,6 @@ type editPage struct {
 	Fields         []fieldView
 	Embargo        app.EmbargoPolicy
 	EmbargoPeriods []periodChoice
-}
-
-// catOption is one category in the picker.
-type catOption struct {
-	ID       int64
-	Label    string
-	Selected bool
 }
 
 // formOf shows stored metadata in the form.

@@ -221,20 +221,7 @@ func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 			p.Licenses = append(p.Licenses, l)
 		}
 	}
-	chosen := map[int64]bool{}
-	for _, id := range p.Form.Categories {
-		chosen[id] = true
-	}
-	for _, c := range v.categories {
-		if c.Retired && !chosen[c.ID] {
-			continue
-		}
-		label := c.Path
-		if label == "" {
-			label = c.Title
-		}
-		p.Categories = append(p.Categories, catOption{ID: c.ID, Label: label, Selected: chosen[c.ID]})
-	}
+	p.Categories = categoryPicker(v.categories, p.Form.Categories)
 	title := "New item"
 	if p.Item != nil {
 		title = "Edit: " + p.Item.Draft.Title

@@ -188,16 +188,7 @@ func (s *Server) renderCollectionEdit(w http.ResponseWriter, r *http.Request, st
 		s.fail(w, r, err)
 		return
 	}
-	chosen := map[int64]bool{}
-	for _, id := range p.Form.Categories {
-		chosen[id] = true
-	}
-	for _, c := range v.categories {
-		if c.Retired && !chosen[c.ID] {
-			continue // retired: kept where chosen, not offered anew
-		}
-		p.Categories = append(p.Categories, catOption{ID: c.ID, Label: c.Path, Selected: chosen[c.ID]})
-	}
+	p.Categories = categoryPicker(v.categories, p.Form.Categories)
 	in := map[int64]bool{}
 	title := "New collection"
 	if p.Collection != nil {

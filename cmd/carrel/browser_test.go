@@ -129,6 +129,16 @@ func TestBrowser(t *testing.T) {
 			fmt.Sprintf("CARREL_DEPOSITOR_ID=%d", s.accountID("depositor@example.edu")))
 	})
 
+	t.Run("GroupFields", func(t *testing.T) {
+		var group int64
+		fmt.Sscanf(strings.TrimPrefix(must(s.cli("", "group", "add", "--name", "Marine station")), "created group "), "%d", &group)
+		if _, err := s.cli(password+"\n", "user", "add", "--email", "marine@example.edu", "--name", "Mo Marine", "--password-stdin"); err != nil {
+			t.Fatal(err)
+		}
+		script(t, "group_fields.cjs", fmt.Sprintf("CARREL_GROUP=%d", group), "CARREL_EMAIL=admin@example.edu",
+			"CARREL_DEPOSITOR_EMAIL=marine@example.edu", fmt.Sprintf("CARREL_DEPOSITOR_ID=%d", s.accountID("marine@example.edu")))
+	})
+
 	t.Run("XSS", func(t *testing.T) {
 		var payloads []string
 		raw, err := os.ReadFile(filepath.Join(root, "test", "browser", "xss-payloads.json"))

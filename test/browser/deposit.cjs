@@ -12,7 +12,7 @@
 const fs = require("fs");
 const path = require("path");
 const crypto = require("crypto");
-const { launch, step, expect, screenshot, env, SAVE } = require("./lib.cjs");
+const { launch, step, expect, screenshot, env, SAVE, uploaded } = require("./lib.cjs");
 
 async function main() {
   const { url, email, password, files, artifacts } = env();
@@ -159,14 +159,6 @@ async function main() {
   }
   expect(dialogs.length === 0, "a dialog opened: " + dialogs.join("; "));
   await browser.close();
-}
-
-// uploaded waits until the uploader has finished and reloaded the page,
-// and fails with the uploader's message if a file failed instead.
-async function uploaded(page, loaded) {
-  const failed = page.waitForSelector(".upload-msg.error", { timeout: 120000 })
-    .then(async (el) => { throw new Error("upload failed: " + await el.evaluate((e) => e.parentElement.textContent)); });
-  await Promise.race([loaded, failed]);
 }
 
 // checkPreview asserts what each kind of preview must show, and that

@@ -68,4 +68,12 @@ async function signIn(page, url, email, password) {
   await Promise.all([page.waitForURL(url + "/account"), page.click('form[action="/login"] button[type=submit]')]);
 }
 
-module.exports = { env, launch, step, expect, screenshot, signIn, SAVE };
+// uploaded waits for the uploader to finish (it reloads the page: loaded)
+// and fails with the uploader's message if a file could not be sent.
+async function uploaded(page, loaded) {
+  const failed = page.waitForSelector(".upload-msg.error", { timeout: 120000 })
+    .then(async (el) => { throw new Error("upload failed: " + await el.evaluate((e) => e.parentElement.textContent)); });
+  await Promise.race([loaded, failed]);
+}
+
+module.exports = { env, launch, step, expect, screenshot, signIn, SAVE, uploaded };
