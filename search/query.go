@@ -71,7 +71,7 @@ type Query struct {
 	// keep the index's order, which is stable while the index is unchanged,
 	// and SortKeys are empty.
 	Cursor bool
-	Limit int // 1..MaxLimit; 0 means DefaultLimit
+	Limit  int // 1..MaxLimit; 0 means DefaultLimit
 	// CountOnly returns no hits, only the total and the facets: the cheap
 	// part of browsing everything, whose page the catalog lists in order.
 	CountOnly bool
