@@ -45,12 +45,20 @@ func facetValues(m map[string]any) []string {
 	return out
 }
 
-// addFacets asks req to count the named facets.
-func addFacets(req *bleve.SearchRequest, names []string, size int) {
+// TotalledFacets are the facets whose counts over everything public the
+// index keeps (see facetTotals): browsing everything with only these costs
+// no count at all.
+func TotalledFacets() []string {
+	return []string{FacetItemType, FacetCategory, FacetLicense, FacetYear, FacetGroup, FacetExtension}
+}
+
+// addFacets asks req to count the named facets; with totals it leaves the
+// shared ones out, which totals hold.
+func addFacets(req *bleve.SearchRequest, names []string, size int, totals bool) {
 	shared := false
 	for _, name := range names {
 		if _, ok := facetCodes()[name]; ok {
-			shared = true
+			shared = !totals
 			continue
 		}
 		req.AddFacet(name, bleve.NewFacetRequest(facetFields()[name], size))
@@ -63,7 +71,8 @@ func addFacets(req *bleve.SearchRequest, names []string, size int) {
 // facetCounts turns Bleve's facet results into counts by facet name: the
 // named facets only, each cut to its size, most frequent first and equal
 // counts in term order, so that output is stable.
-func facetCounts(res *bleve.SearchResult, names []string, size int) map[string][]FacetCount {
+// The shared facets come from totals instead when it is not nil.
+func facetCounts(res *bleve.SearchResult, names []string, size int, totals map[string]int) map[string][]FacetCount {
 	byName := make(map[string][]FacetCount, len(names))
 	for _, name := range names {
 		byName[name] = []FacetCount{}
@@ -72,22 +81,28 @@ func facetCounts(res *bleve.SearchResult, names []string, size int) map[string][
 	for name, code := range facetCodes() {
 		byCode[code] = name
 	}
+	add := func(field, term string, n int) {
+		name := field
+		if field == fFacets {
+			if len(term) < 2 || term[1] != ':' {
+				return
+			}
+			name, term = byCode[term[0]], term[2:]
+		}
+		if counts, ok := byName[name]; ok {
+			byName[name] = append(counts, FacetCount{Term: term, Count: n})
+		}
+	}
 	for field, fr := range res.Facets {
-		if fr.Terms == nil {
+		if fr.Terms == nil || (field == fFacets && totals != nil) {
 			continue
 		}
 		for _, t := range fr.Terms.Terms() {
-			name, term := field, t.Term
-			if field == fFacets {
-				if len(t.Term) < 2 || t.Term[1] != ':' {
-					continue
-				}
-				name, term = byCode[t.Term[0]], t.Term[2:]
-			}
-			if counts, ok := byName[name]; ok {
-				byName[name] = append(counts, FacetCount{Term: term, Count: t.Count})
-			}
+			add(field, t.Term, t.Count)
 		}
+	}
+	for term, n := range totals {
+		add(fFacets, term, n)
 	}
 	for name, counts := range byName {
 		slices.SortFunc(counts, func(a, b FacetCount) int {

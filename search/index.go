@@ -49,6 +49,9 @@ type Index struct {
 	// and swapped generations); cache holds public answers keyed by it.
 	changes atomic.Uint64
 	cache   resultCache
+	// totals are the shared facet counts of everything public, moved with
+	// each change; set only under applyMu.
+	totals facetTotals
 }
 
 // generation is one complete Bleve index; a rebuild makes a new one.
@@ -330,10 +333,24 @@ func (ix *Index) Apply(ctx context.Context, seq int64, put []Document, del []int
 	if seq <= applied {
 		return app.Errorf(app.ECONFLICT, "catalog change %d is not after the last one the index applied (%d)", seq, applied)
 	}
+	// Move the kept facet totals with the change, if they are current.
+	ids := changedIDs(put, del)
+	base := ix.totals.at(ix.changes.Load())
+	var before map[string]int
+	if base != nil {
+		if before, err = sharedCounts(g.idx, ids); err != nil {
+			base = nil // counted afresh at the next browse
+		}
+	}
 	if err := applyBatch(g.idx, seq, put, del); err != nil {
 		return err
 	}
-	ix.changes.Add(1)
+	version := ix.changes.Add(1)
+	if base != nil {
+		if after, err := sharedCounts(g.idx, ids); err == nil {
+			ix.totals.set(version, moveTotals(base, before, after))
+		}
+	}
 	if ix.pending != nil && seq > ix.pending.seq {
 		ix.pending.changes = append(ix.pending.changes, change{seq: seq,
 			put: append([]Document(nil), put...), del: append([]int64(nil), del...)})

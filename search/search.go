@@ -75,7 +75,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			q.Facets = false // counted already: fetch only the page
 		}
 	}
-	req := ix.request(q, e)
+	var totals map[string]int
+	all := q.Facets && q.browsesAll(e)
+	if all {
+		totals = ix.totals.at(version)
+	}
+	req := ix.request(q, e, totals != nil)
 	if len(q.After) > 0 {
 		if len(q.After) != len(req.Sort) {
 			return nil, app.Errorf(app.EINVALID, "the position to continue after does not belong to a search in this order")
@@ -104,7 +109,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		return nil, app.Internal(err, "search failed")
 	}
-	r := result(res, q, req.Sort)
+	if all && totals == nil {
+		ix.keepTotals(version, res)
+	}
+	r := result(res, q, req.Sort, totals)
 	if counted != nil {
 		r.Facets = counted
 	}
@@ -112,6 +120,21 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		ix.cache.store(version, whole, facetKey, r)
 	}
 	return r, nil
+}
+
+// keepTotals keeps the shared facet counts of a browse of everything, made
+// at version, as the index's totals, if no change has been applied since.
+// It does not wait for a change being applied: the next browse counts again.
+func (ix *Index) keepTotals(version uint64, res *bleve.SearchResult) {
+	if res.Facets[fFacets] == nil || !ix.applyMu.TryLock() {
+		return
+	}
+	defer ix.applyMu.Unlock()
+	if ix.changes.Load() == version {
+		counts := map[string]int{}
+		addTerms(counts, res)
+		ix.totals.set(version, counts)
+	}
 }
 
 // contextError reports a search stopped by its context.
@@ -124,7 +147,7 @@ func contextError(err error) error {
 
 // request builds the Bleve request for a validated query and its parsed
 // text: the text query ANDed with the filters and the access filter.
-func (ix *Index) request(q Query, e expr) *bleve.SearchRequest {
+func (ix *Index) request(q Query, e expr, totals bool) *bleve.SearchRequest {
 	must := []query.Query{q.accessFilter()}
 	must = append(must, q.filters()...)
 	hasText := e != nil
@@ -151,7 +174,7 @@ func (ix *Index) request(q Query, e expr) *bleve.SearchRequest {
 		req.Score = bleve.ScoreNone
 	}
 	if q.Facets {
-		addFacets(req, q.facetNames(), q.FacetSize)
+		addFacets(req, q.facetNames(), q.FacetSize, totals)
 	}
 	if q.Highlight && hasText {
 		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
@@ -227,7 +250,7 @@ func validAfter(order search.SortOrder, after []string) bool {
 }
 
 // result converts Bleve's answer.
-func result(res *bleve.SearchResult, q Query, order search.SortOrder) *Result {
+func result(res *bleve.SearchResult, q Query, order search.SortOrder, totals map[string]int) *Result {
 	r := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
 		id, err := strconv.ParseInt(h.ID, 10, 64)
@@ -247,7 +270,7 @@ func result(res *bleve.SearchResult, q Query, order search.SortOrder) *Result {
 		r.Hits = append(r.Hits, hit)
 	}
 	if q.Facets {
-		r.Facets = facetCounts(res, q.facetNames(), q.FacetSize)
+		r.Facets = facetCounts(res, q.facetNames(), q.FacetSize, totals)
 	}
 	return r
 }

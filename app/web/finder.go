@@ -169,7 +169,11 @@ func browsing(q SearchQuery) bool {
 // the catalog lists the page in published order from its own index, where
 // the search index would have to sort every public item for each page.
 func (f IndexFinder) browse(ctx context.Context, q SearchQuery) (*SearchResult, error) {
-	res, err := f.Index.Search(ctx, search.Query{Viewer: q.Viewer, Scope: search.ScopePublic, CountOnly: true, Facets: q.Facets})
+	// The facets the index keeps counted for everything, so a browse costs
+	// no count; authors and keywords, one term per name, are offered once
+	// a search or a filter narrows the list.
+	res, err := f.Index.Search(ctx, search.Query{Viewer: q.Viewer, Scope: search.ScopePublic, CountOnly: true, Facets: q.Facets,
+		FacetNames: search.TotalledFacets()})
 	if err != nil {
 		return nil, err
 	}

@@ -140,6 +140,7 @@ func (c *control) handleReindex(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
+	go countEverything(context.WithoutCancel(ctx), c.index, c.log)
 	n, err := c.index.Count()
 	if err != nil {
 		fail(err)

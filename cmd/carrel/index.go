@@ -75,3 +75,12 @@ func followCatalog(ctx context.Context, in *catalog.Indexer, every time.Duration
 		}
 	}
 }
+
+// countEverything counts the facets of everything public in the
+// background, so that no reader waits for that count after a start or a
+// rebuild (see search.Index.CountEverything).
+func countEverything(ctx context.Context, ix *search.Index, log *slog.Logger) {
+	if err := ix.CountEverything(ctx); err != nil && ctx.Err() == nil {
+		log.Warn("search index: counting the facets of everything failed; the first browse counts them", "err", err)
+	}
+}

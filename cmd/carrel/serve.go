@@ -58,6 +58,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer stopControl()
 	go followCatalog(ctx, indexer, 15*time.Second, log)
+	go countEverything(ctx, index, log)
 	m := metrics.New(cat)
 	dois := doiWorker(cfg, cat, log)
 	sched, err := newScheduler(jobDeps{cfg: cfg, cat: cat, blobs: blobs, log: log, doi: dois, metrics: m})
