@@ -43,7 +43,16 @@ type SearchResult struct {
 	// Snippets has, by item id, a fragment of the description (or title)
 	// with the searched words in <mark> elements, the rest escaped.
 	Snippets map[int64]string
+	// NamesUncounted says the author and keyword facets were left out
+	// because more than NameFacetLimit items matched.
+	NamesUncounted bool
 }
+
+// NameFacetLimit is the most matches over which the author and keyword
+// facets are counted. They hold a term per name, so over a broad result
+// they cost as much as the other facets together and list names that
+// one item each carries.
+const NameFacetLimit = 10_000
 
 // CatalogFinder searches by scanning the newest public items of the catalog
 // for the words of the query; it stands in where no search index is wired
@@ -118,6 +127,9 @@ type Searcher interface {
 type IndexFinder struct {
 	Index   Searcher
 	Catalog Catalog
+	// NameLimit is the most matches over which authors and keywords are
+	// counted; 0 means NameFacetLimit.
+	NameLimit int
 }
 
 // Find runs the query in the public scope of the index.
@@ -125,13 +137,19 @@ func (f IndexFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, er
 	if browsing(q) {
 		return f.browse(ctx, q)
 	}
-	res, err := f.Index.Search(ctx, search.Query{Text: q.Text, Viewer: q.Viewer, Scope: search.ScopePublic,
+	sq := search.Query{Text: q.Text, Viewer: q.Viewer, Scope: search.ScopePublic,
 		Offset: q.Offset, Limit: q.Limit, Sort: q.Sort, Desc: q.Desc, Terms: q.Terms, ORCID: q.ORCID, Groups: q.Groups,
-		Facets: q.Facets, Highlight: strings.TrimSpace(q.Text) != ""})
+		Facets: q.Facets, FacetNames: search.TotalledFacets(), Highlight: strings.TrimSpace(q.Text) != ""}
+	res, err := f.Index.Search(ctx, sq)
 	if err != nil {
 		return nil, err
 	}
 	out := &SearchResult{Total: int(res.Total), Facets: res.Facets, Snippets: map[int64]string{}}
+	if q.Facets {
+		if err := f.countNames(ctx, sq, out); err != nil {
+			return nil, err
+		}
+	}
 	for _, h := range res.Hits {
 		for _, field := range []string{"description", "title"} {
 			if frags := h.Snippets[field]; len(frags) > 0 && out.Snippets[h.ItemID] == "" {
@@ -157,6 +175,32 @@ func (f IndexFinder) Find(ctx context.Context, q SearchQuery) (*SearchResult, er
 	return out, nil
 }
 
+// countNames adds the author and keyword facets of sq to out, when few
+// enough items match.
+func (f IndexFinder) countNames(ctx context.Context, sq search.Query, out *SearchResult) error {
+	limit := f.NameLimit
+	if limit == 0 {
+		limit = NameFacetLimit
+	}
+	if out.Total > limit {
+		out.NamesUncounted = true
+		return nil
+	}
+	sq.CountOnly, sq.Highlight, sq.Offset, sq.Limit, sq.Sort, sq.Desc = true, false, 0, 0, "", false
+	sq.FacetNames = []string{search.FacetAuthor, search.FacetKeyword}
+	res, err := f.Index.Search(ctx, sq)
+	if err != nil {
+		return err
+	}
+	if out.Facets == nil {
+		out.Facets = map[string][]search.FacetCount{}
+	}
+	for name, counts := range res.Facets {
+		out.Facets[name] = counts
+	}
+	return nil
+}
+
 // browsing reports whether q asks for everything, newest first: the page
 // the search box leads to when empty.
 func browsing(q SearchQuery) bool {
@@ -170,10 +214,10 @@ func browsing(q SearchQuery) bool {
 // the search index would have to sort every public item for each page.
 func (f IndexFinder) browse(ctx context.Context, q SearchQuery) (*SearchResult, error) {
 	// The facets the index keeps counted for everything, so a browse costs
-	// no count; authors and keywords, one term per name, are offered once
-	// a search or a filter narrows the list.
-	res, err := f.Index.Search(ctx, search.Query{Viewer: q.Viewer, Scope: search.ScopePublic, CountOnly: true, Facets: q.Facets,
-		FacetNames: search.TotalledFacets()})
+	// no count; authors and keywords only in a small repository.
+	sq := search.Query{Viewer: q.Viewer, Scope: search.ScopePublic, CountOnly: true, Facets: q.Facets,
+		FacetNames: search.TotalledFacets()}
+	res, err := f.Index.Search(ctx, sq)
 	if err != nil {
 		return nil, err
 	}
@@ -186,6 +230,11 @@ func (f IndexFinder) browse(ctx context.Context, q SearchQuery) (*SearchResult, 
 		return nil, err
 	}
 	out := &SearchResult{Total: int(res.Total), Facets: res.Facets}
+	if q.Facets {
+		if err := f.countNames(ctx, sq, out); err != nil {
+			return nil, err
+		}
+	}
 	now := time.Now()
 	for _, li := range items {
 		if li.Version != nil && app.FindableByAll(li.Item, now) {

@@ -139,6 +139,10 @@ type searchPage struct {
 	Hidden   []hiddenField // the filters, kept when the form changes the query or order
 	Chosen   []facetLink   // filters in force, each a link that removes it
 	Facets   []facetBlock
+	// NamesUncounted: the author and keyword facets were left out of a
+	// broad result (see NameFacetLimit).
+	NamesUncounted bool
+	NameLimit      int
 }
 
 type hiddenField struct{ Name, Value string }
@@ -161,7 +165,7 @@ type facetLink struct {
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	params, notice := parseSearchParams(r.URL.Query())
-	p := searchPage{Query: params.Q, Notice: notice, Sort: params.Sort, Sorts: searchSorts}
+	p := searchPage{Query: params.Q, Notice: notice, Sort: params.Sort, Sorts: searchSorts, NameLimit: NameFacetLimit}
 	for _, f := range facetLabels {
 		for _, t := range params.Terms[f.Name] {
 			p.Hidden = append(p.Hidden, hiddenField{f.Name, t})
@@ -194,7 +198,7 @@ func (s *Server) fillSearchPage(ctx context.Context, p *searchPage, params searc
 	if err != nil {
 		return err
 	}
-	p.Total = res.Total
+	p.Total, p.NamesUncounted = res.Total, res.NamesUncounted
 	for _, li := range res.Items {
 		if li.Version != nil {
 			c := cardOf(v, li)
