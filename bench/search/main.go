@@ -37,6 +37,8 @@ type options struct {
 	clients  int
 	duration time.Duration
 	command  string
+	reuse    bool
+	section  string
 }
 
 func main() {
@@ -49,6 +51,8 @@ func main() {
 	fs.IntVar(&o.ingest, "ingest", envInt("BENCH_SEARCH_INGEST", 10000), "items of each corpus created through the API (env BENCH_SEARCH_INGEST); the rest are seeded")
 	fs.IntVar(&o.clients, "clients", 8, "concurrent clients for ingest and search")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long each latency run lasts")
+	fs.StringVar(&o.section, "section", "search", "the `name` of the BENCHMARKS.md section to write, so that a run of other sizes can sit beside the default one")
+	fs.BoolVar(&o.reuse, "reuse", false, "reuse the data directory of an earlier run of each size when there is one: no seeding and no ingest (their rows are left out)")
 	fs.StringVar(&o.command, "command", "go run -tags sqlite_fts5 ./bench/search", "the `command` to record in the report")
 	fs.Parse(os.Args[1:])
 	for _, s := range strings.Split(*sizes, ",") {
@@ -84,7 +88,7 @@ func run(ctx context.Context, o *options) error {
 		rep.sizes = append(rep.sizes, r)
 		// Write after each size, so a long run reports what it has.
 		rep.machine.Load = benchmd.LoadAverage()
-		if err := benchmd.WriteSection(o.out, "search", rep.markdown()); err != nil {
+		if err := benchmd.WriteSection(o.out, o.section, rep.markdown()); err != nil {
 			return err
 		}
 		logf("wrote %s", o.out)
@@ -127,27 +131,36 @@ func benchSize(ctx context.Context, o *options, n int) (*sizeResult, error) {
 	r := &sizeResult{items: n, ingested: min(o.ingest, n/2)}
 	r.seeded = n - r.ingested
 	data := filepath.Join(o.work, fmt.Sprintf("data-%d", n))
-	if err := os.RemoveAll(data); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(o.work, 0o755); err != nil {
-		return nil, err
-	}
 	c := carrel{bin: o.carrel, data: data}
-	logf("%d items: seeding %d with carrel dev seed", n, r.seeded)
-	start := time.Now()
-	if _, err := c.run(ctx, "dev", "seed", "--items", strconv.Itoa(r.seeded), "--seed", "42", "--files", "0"); err != nil {
-		return nil, err
+	_, statErr := os.Stat(filepath.Join(data, "catalog.db"))
+	reused := o.reuse && statErr == nil
+	if !reused {
+		if err := os.RemoveAll(data); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(o.work, 0o755); err != nil {
+			return nil, err
+		}
+		logf("%d items: seeding %d with carrel dev seed", n, r.seeded)
+		start := time.Now()
+		if _, err := c.run(ctx, "dev", "seed", "--items", strconv.Itoa(r.seeded), "--seed", "42", "--files", "0"); err != nil {
+			return nil, err
+		}
+		r.seedTime = time.Since(start)
 	}
-	r.seedTime = time.Since(start)
 	srv, err := c.serve(ctx, filepath.Join(o.work, fmt.Sprintf("serve-%d.log", n)))
 	if err != nil {
 		return nil, err
 	}
 	defer srv.stop()
-	logf("%d items: creating and publishing %d through the API with %d clients", n, r.ingested, o.clients)
-	if r.ingestTime, err = ingest(ctx, srv, r.ingested, o.clients); err != nil {
-		return nil, err
+	if reused {
+		r.seeded, r.ingested = 0, 0
+		logf("%d items: reusing %s (no seeding, no ingest)", n, data)
+	} else {
+		logf("%d items: creating and publishing %d through the API with %d clients", n, r.ingested, o.clients)
+		if r.ingestTime, err = ingest(ctx, srv, r.ingested, o.clients); err != nil {
+			return nil, err
+		}
 	}
 	mix, err := queryMix(filepath.Join(data, "catalog.db"), mixSize)
 	if err != nil {
@@ -159,17 +172,19 @@ func benchSize(ctx context.Context, o *options, n int) (*sizeResult, error) {
 	if r.http, err = runClients(ctx, o.clients, o.duration, mix, true, srv.search); err != nil {
 		return nil, err
 	}
+	logf("%d items: p50 %s, p99 %s, %d queries", n, ms(r.http.p50), ms(r.http.p99), r.http.n)
 	logf("%d items: the first %d queries over HTTP again and again for %s", n, warmMix, o.duration/2)
 	if r.httpWarm, err = runClients(ctx, o.clients, o.duration/2, mix[:min(warmMix, len(mix))], false, srv.search); err != nil {
 		return nil, err
 	}
 	logf("%d items: online reindex", n)
-	start = time.Now()
+	start := time.Now()
 	out, err := c.run(ctx, "reindex")
 	if err != nil {
 		return nil, err
 	}
 	r.reindex = time.Since(start)
+	logf("%d items: reindexed in %s", n, r.reindex)
 	fmt.Sscanf(out[strings.LastIndex(out, "indexed"):], "indexed %d items", &r.reindexItems)
 	r.rssPeak = hwm(srv.pid())
 	srv.stop()

@@ -35,7 +35,7 @@ func verdict(ok bool) string {
 func (r *report) markdown() string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	p("%s", benchmd.Begin("search"))
+	p("%s", benchmd.Begin(r.opts.section))
 	p("## Search: ingest, reindex and faceted search at scale, against SQLite FTS5")
 	p("")
 	p("Written by `bench/search` (run by `make bench`; sizes from `BENCH_SEARCH_SIZES`, default 100000,1000000). Do not edit by")
@@ -57,9 +57,15 @@ func (r *report) markdown() string {
 		p("| %s | %s | %s |", name, strings.Join(cells, " | "), target)
 	}
 	row("corpus: seeded with `carrel dev seed` (bulk load, incl. indexing)", "", func(s *sizeResult) string {
+		if s.seeded == 0 {
+			return "reused from an earlier run (`-reuse`)"
+		}
 		return fmt.Sprintf("%d items in %.1f s (%.0f items/s)", s.seeded, s.seedTime.Seconds(), float64(s.seeded)/s.seedTime.Seconds())
 	})
 	row(fmt.Sprintf("ingest through the API: create + publish over HTTP, %d clients", r.opts.clients), "≥ 1,000 items/s", func(s *sizeResult) string {
+		if s.ingested == 0 {
+			return "not measured: corpus reused (`-reuse`)"
+		}
 		rate := float64(s.ingested) / s.ingestTime.Seconds()
 		return fmt.Sprintf("%d items in %.1f s: **%.0f items/s** %s", s.ingested, s.ingestTime.Seconds(), rate, verdict(rate >= targetIngest))
 	})
@@ -118,7 +124,7 @@ func (r *report) markdown() string {
 	p("The engine comparison runs the same queries in-process on the index Carrel built")
 	p("and on an FTS5 table of the same published items (Porter stemming; top 10 by bm25 plus the same 5 facet counts in one")
 	p("materialised CTE), with the server stopped. Latencies are per query, client side; RSS is read from /proc.")
-	p("%s", benchmd.End("search"))
+	p("%s", benchmd.End(r.opts.section))
 	return b.String()
 }
 

@@ -54,7 +54,9 @@ type server struct {
 // free loopback port and waits until it answers.
 func (c carrel) serve(ctx context.Context, logPath string) (*server, error) {
 	const email = "bench-search@example.org"
-	if _, err := c.run(ctx, "user", "add", "--email", email, "--name", "Bench Admin", "--admin"); err != nil {
+	// A reused data directory has the administrator already.
+	if _, err := c.run(ctx, "user", "add", "--email", email, "--name", "Bench Admin", "--admin"); err != nil &&
+		!strings.Contains(err.Error(), "already exists") {
 		return nil, err
 	}
 	out, err := c.run(ctx, "token", "create", "--email", email)
