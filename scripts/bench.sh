@@ -9,7 +9,8 @@
 # Environment: BENCH_WORK (work directory for the large test files;
 # default .cache/bench), BENCH_OUT (default BENCHMARKS.md),
 # BENCH_SEARCH_SIZES (corpus sizes of the search benchmark, default
-# 100000,1000000; the 1M run takes the better part of an hour),
+# 100000,1000000; the 1M run takes over an hour, mostly seeding, and
+# .cache/bin/bench-search -reuse measures again on the corpus it left),
 # BENCH_SEARCH_INGEST (items of each corpus created through the API),
 # BENCH_S3_SIZE (file size of the S3 storage benchmark; default 256 MiB).
 set -euo pipefail
