@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"carrel/app"
@@ -38,11 +39,7 @@ func runGroup(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	cfg, err := e.config()
-	if err != nil {
-		return err
-	}
-	cat, err := openCatalog(ctx, cfg)
+	cat, err := e.catalog(ctx)
 	if err != nil {
 		return err
 	}
@@ -92,11 +89,7 @@ func runUserRole(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return errors.New(app.ErrorMessage(err))
 	}
-	cfg, err := e.config()
-	if err != nil {
-		return err
-	}
-	cat, err := openCatalog(ctx, cfg)
+	cat, err := e.catalog(ctx)
 	if err != nil {
 		return err
 	}
@@ -132,18 +125,14 @@ func runGroupReview(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var id int64
 	if len(pos) != 2 || (pos[1] != "on" && pos[1] != "off") {
 		return errors.New("give the group's id and on or off")
 	}
-	if _, err := fmt.Sscan(pos[0], &id); err != nil || id <= 0 {
-		return fmt.Errorf("%q is not a group id", pos[0])
-	}
-	cfg, err := e.config()
+	id, err := groupIDArg(pos[0])
 	if err != nil {
 		return err
 	}
-	cat, err := openCatalog(ctx, cfg)
+	cat, err := e.catalog(ctx)
 	if err != nil {
 		return err
 	}
@@ -153,4 +142,13 @@ func runGroupReview(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "review is %s for group %d and the groups below it\n", pos[1], id)
 	return nil
+}
+
+// groupIDArg reads a group id given on the command line.
+func groupIDArg(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%q is not a group id", s)
+	}
+	return id, nil
 }

@@ -45,15 +45,11 @@ func runGroupSettings(ctx context.Context, e *env, sub string, args []string) er
 	if len(pos) == 0 {
 		return errors.New("usage: carrel " + synopsis)
 	}
-	id, err := strconv.ParseInt(pos[0], 10, 64)
-	if err != nil || id <= 0 {
-		return fmt.Errorf("%q is not a group id", pos[0])
-	}
-	cfg, err := e.config()
+	id, err := groupIDArg(pos[0])
 	if err != nil {
 		return err
 	}
-	cat, err := openCatalog(ctx, cfg)
+	cat, err := e.catalog(ctx)
 	if err != nil {
 		return err
 	}
