@@ -31,8 +31,9 @@ const maxSharedTerms = 1 << 16
 // facetValues are the terms of fFacets for one document's field map.
 func facetValues(m map[string]any) []string {
 	var out []string
+	fields := facetFields()
 	for name, code := range facetCodes() {
-		switch v := m[facetFields()[name]].(type) {
+		switch v := m[fields[name]].(type) {
 		case string:
 			out = append(out, string(code)+":"+v)
 		case []string:

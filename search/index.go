@@ -334,10 +334,11 @@ func (ix *Index) Apply(ctx context.Context, seq int64, put []Document, del []int
 		return app.Errorf(app.ECONFLICT, "catalog change %d is not after the last one the index applied (%d)", seq, applied)
 	}
 	// Move the kept facet totals with the change, if they are current.
-	ids := changedIDs(put, del)
 	base := ix.totals.at(ix.changes.Load())
+	var ids []string
 	var before map[string]int
 	if base != nil {
+		ids = changedIDs(put, del)
 		if before, err = sharedCounts(g.idx, ids); err != nil {
 			base = nil // counted afresh at the next browse
 		}

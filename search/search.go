@@ -31,8 +31,9 @@ type Result struct {
 type Hit struct {
 	ItemID int64
 	Score  float64
-	// SortKeys are the hit's values in the query's order; Query.After
-	// takes them to continue after this hit.
+	// SortKeys are the hit's values in the query's order, which
+	// Query.After takes to continue after this hit; set only for a query
+	// with Cursor or After.
 	SortKeys []string
 	// Snippets holds, by field ("title", "description"), fragments of text
 	// with the matched words in <mark> elements, the rest HTML-escaped;

@@ -39,7 +39,7 @@ func (r *report) markdown() string {
 	p("## Search: ingest, reindex and faceted search at scale, against SQLite FTS5")
 	p("")
 	p("Written by `bench/search` (run by `make bench`; sizes from `BENCH_SEARCH_SIZES`, default 100000,1000000). Do not edit by")
-	p("hand: the text between the `bench:search` markers is replaced on every run.")
+	p("hand: the text between the `bench:%s` markers is replaced on every run.", r.opts.section)
 	p("")
 	p("- **Date:** %s", r.started.Format("2006-01-02 15:04 UTC"))
 	p("- **Machine:** %s", r.machine)
