@@ -261,7 +261,8 @@ func (q *Query) accessFilter() query.Query {
 	return b
 }
 
-// filters are the structured filters of q, each a query that must match.
+// filters are the structured filters of q, each a query that must match,
+// except the date filters (keyRanges).
 func (q *Query) filters() []query.Query {
 	var fs []query.Query
 	if q.ItemType != 0 {
@@ -272,12 +273,6 @@ func (q *Query) filters() []query.Query {
 	}
 	if q.InstitutionID != 0 {
 		fs = append(fs, termQuery(fInstitution, strconv.FormatInt(q.InstitutionID, 10)))
-	}
-	if !q.PublishedSince.IsZero() || !q.PublishedBefore.IsZero() {
-		fs = append(fs, dateRange(fPublished, q.PublishedSince, q.PublishedBefore))
-	}
-	if !q.ModifiedSince.IsZero() {
-		fs = append(fs, dateRange(fModified, q.ModifiedSince, time.Time{}))
 	}
 	if q.DOI != "" {
 		fs = append(fs, termQuery(fDOI, normalizeDOI(q.DOI)))
@@ -325,10 +320,33 @@ func boolQuery(field string, v bool) query.Query {
 	return b
 }
 
-// dateRange matches since <= field < before; a zero bound is open.
-func dateRange(field string, since, before time.Time) query.Query {
-	incl, excl := true, false
-	r := bleve.NewDateRangeInclusiveQuery(since, before, &incl, &excl)
-	r.SetField(field)
-	return r
+// keyRange keeps the items whose key in a sort field lies in [lo, hi); an
+// empty bound is open. Dates are filtered so, on their sort keys, which the
+// collector reads from a column: a date range query would instead merge
+// the postings of many precision-shifted terms.
+type keyRange struct {
+	field, lo, hi string
+}
+
+// keyRanges are q's date filters.
+func (q *Query) keyRanges() []keyRange {
+	var rs []keyRange
+	bound := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return timeKey(t)
+	}
+	if !q.PublishedSince.IsZero() || !q.PublishedBefore.IsZero() {
+		rs = append(rs, keyRange{fPublishedKey, bound(q.PublishedSince), bound(q.PublishedBefore)})
+	}
+	if !q.ModifiedSince.IsZero() {
+		rs = append(rs, keyRange{fModifiedKey, bound(q.ModifiedSince), ""})
+	}
+	return rs
+}
+
+// holds reports whether key, "" for none, lies in r.
+func (r keyRange) holds(key string) bool {
+	return key != "" && key >= r.lo && (r.hi == "" || key < r.hi)
 }
