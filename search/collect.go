@@ -1,13 +1,10 @@
 package search
 
 import (
-	"cmp"
 	"container/heap"
 	"context"
 	"encoding/binary"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -18,11 +15,13 @@ import (
 	"carrel/app"
 )
 
-// Carrel runs Bleve's searchers itself instead of through Bleve's
-// collector, so that counting and sorting read the index's columns (see
-// columns.go) instead of doc values: the searcher yields the matches in
-// index order, and the collector counts each one's facet terms and keeps the
-// best ones for the page in a heap.
+// Carrel collects matches itself instead of through Bleve's collector, so
+// that counting and sorting read the index's columns (see columns.go)
+// instead of doc values. The matches come from Bleve's searcher when the
+// query has text to score, or straight from the postings bitmaps of the
+// filters when it has none (bitmaps.go); either way in index order, and
+// the collector counts each one's facet terms and keeps the best ones for
+// the page in a heap.
 
 // plan is what a search collects besides the matches' number.
 type plan struct {
@@ -49,7 +48,10 @@ type hitRef struct {
 	n     uint64 // the match's place in index order, the last tie-break
 	score float64
 	keys  [2]string // the values of the order's field clauses, in order
-	id    int64     // the item id, 0 until read
+	// loaded says keys are set; a match's are read from the columns only
+	// when it is compared on them, and before it is kept.
+	loaded bool
+	id     int64 // the item id, 0 until read
 }
 
 // collected is what a search found.
@@ -67,6 +69,49 @@ type collector struct {
 	offsets []uint64 // of each segment's first document, and the total after the last
 	err     error    // the first error reading an item id
 	heap    hitHeap
+	after   *hitRef
+	fields  []*search.SortField
+	total   uint64
+	seen    uint64
+	counts  [][]uint32 // by p.count, by term id
+
+	// The columns of the segment being read.
+	seg       int
+	facetCols []*multiColumn
+	sortCols  []*sortColumn
+	rangeCols []*sortColumn
+	visible   []uint64
+	// rangeOrds bound each range in the segment's ranks: a key lies in
+	// range k when its ord is in [rangeOrds[k][0], rangeOrds[k][1]).
+	rangeOrds [][2]uint32
+	// worse is the rank from which (or, in descending order, below which)
+	// a match of this segment is worse than the worst kept one in the
+	// first sort field; valid while worseOK.
+	worse   int
+	worseOK bool
+}
+
+func newCollector(s *columnStore, snap *scorch.IndexSnapshot, p plan) (*collector, error) {
+	c := &collector{p: p, store: s, snap: snap, seg: -1, fields: p.sortFields()}
+	c.heap.c = c
+	segs := snap.Segments()
+	c.offsets = make([]uint64, len(segs)+1)
+	for i, ss := range segs {
+		c.offsets[i+1] = c.offsets[i] + ss.Segment().Count()
+	}
+	if len(c.fields) > len(hitRef{}.keys) {
+		return nil, app.Errorf(app.EINTERNAL, "a search order with %d field clauses", len(c.fields))
+	}
+	var err error
+	if c.after, err = c.afterRef(); err != nil {
+		return nil, err
+	}
+	c.counts = make([][]uint32, len(p.count))
+	c.facetCols = make([]*multiColumn, len(p.count))
+	c.sortCols = make([]*sortColumn, len(c.fields))
+	c.rangeCols = make([]*sortColumn, len(p.ranges))
+	c.rangeOrds = make([][2]uint32, len(p.ranges))
+	return c, nil
 }
 
 // sortFields are the fields of p's order clauses that read a column.
@@ -99,122 +144,121 @@ func missingKey(f *search.SortField) string {
 	return search.HighTerm
 }
 
-// collect runs q on snap and collects what p asks for.
-func (s *columnStore) collect(ctx context.Context, snap *scorch.IndexSnapshot, q query.Query, m mapping.IndexMapping, p plan) (*collected, error) {
-	c := &collector{p: p, store: s, snap: snap}
-	c.heap.c = c
-	segs := snap.Segments()
-	c.offsets = make([]uint64, len(segs)+1)
-	for i, ss := range segs {
-		c.offsets[i+1] = c.offsets[i] + ss.Segment().Count()
+// enter loads the columns of segment i, whose documents come next.
+func (c *collector) enter(i int) error {
+	s, seg := c.store, c.snap.Segments()[i].Segment()
+	c.seg = i
+	var err error
+	for k, f := range c.p.count {
+		if c.facetCols[k], err = s.multi(seg, f); err != nil {
+			return err
+		}
+		if names := s.table(f).snapshotNames(); len(names) > len(c.counts[k]) {
+			c.counts[k] = append(c.counts[k], make([]uint32, len(names)-len(c.counts[k]))...)
+		}
 	}
-	score := bleve.ScoreNone
-	if p.byScore() && p.want > 0 {
-		score = ""
+	for k, f := range c.fields {
+		if c.sortCols[k], err = s.sorted(seg, f.Field); err != nil {
+			return err
+		}
 	}
-	searcher, err := q.Searcher(ctx, snap, m, search.SearcherOptions{Score: score})
-	if err != nil {
-		return nil, err
+	for k, r := range c.p.ranges {
+		if c.rangeCols[k], err = s.sorted(seg, r.field); err != nil {
+			return err
+		}
+		c.rangeOrds[k] = c.rangeCols[k].ords(r)
 	}
-	defer searcher.Close()
-	sctx := &search.SearchContext{
-		DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+1, 0),
-		IndexReader:       snap,
+	c.worseOK = false
+	if c.p.public {
+		if c.visible, err = s.public(seg); err != nil {
+			return err
+		}
 	}
-	after, err := c.afterRef()
-	if err != nil {
-		return nil, err
+	return nil
+}
+
+// add takes document local of the current segment, a match of the query
+// with that score, if the plan's filters keep it.
+func (c *collector) add(local uint64, score float64) {
+	h := hitRef{seg: c.seg, local: local, score: score, n: c.seen}
+	c.seen++
+	if c.p.public && c.visible[local/64]&(1<<(local%64)) == 0 {
+		return
 	}
-	fields := p.sortFields()
-	if len(fields) > len(hitRef{}.keys) {
-		return nil, app.Errorf(app.EINTERNAL, "a search order with %d field clauses", len(fields))
+	for k, col := range c.rangeCols {
+		if o := col.ord[local]; o < c.rangeOrds[k][0] || o >= c.rangeOrds[k][1] {
+			return
+		}
 	}
-	counts := make([][]uint32, len(p.count))
-	facetCols := make([]*multiColumn, len(p.count))
-	sortCols := make([]*sortColumn, len(fields))
-	rangeCols := make([]*sortColumn, len(p.ranges))
-	var visible []uint64
-	cur := -1
-	var total, seen uint64
-	for {
-		if seen%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+	c.total++
+	for k, col := range c.facetCols {
+		cs := c.counts[k]
+		for _, v := range col.vals[col.start[local]:col.start[local+1]] {
+			cs[v]++
 		}
-		dm, err := searcher.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if dm == nil {
-			break
-		}
-		num := binary.BigEndian.Uint64(dm.IndexInternalID)
-		h := hitRef{score: dm.Score, n: seen}
-		seen++
-		sctx.DocumentMatchPool.Put(dm)
-		if cur < 0 || num < c.offsets[cur] || num >= c.offsets[cur+1] {
-			cur = sort.Search(len(segs), func(i int) bool { return c.offsets[i+1] > num })
-			if cur == len(segs) {
-				return nil, app.Errorf(app.EINTERNAL, "a match outside the index's segments")
-			}
-			for i, f := range p.count {
-				if facetCols[i], err = s.multi(segs[cur].Segment(), f); err != nil {
-					return nil, err
-				}
-				if names := s.table(f).snapshotNames(); len(names) > len(counts[i]) {
-					counts[i] = append(counts[i], make([]uint32, len(names)-len(counts[i]))...)
-				}
-			}
-			for i, f := range fields {
-				if sortCols[i], err = s.sorted(segs[cur].Segment(), f.Field); err != nil {
-					return nil, err
-				}
-			}
-			for i, r := range p.ranges {
-				if rangeCols[i], err = s.sorted(segs[cur].Segment(), r.field); err != nil {
-					return nil, err
-				}
-			}
-			if p.public {
-				if visible, err = s.public(segs[cur].Segment()); err != nil {
-					return nil, err
-				}
-			}
-		}
-		h.seg, h.local = cur, num-c.offsets[cur]
-		if p.public && visible[h.local/64]&(1<<(h.local%64)) == 0 {
-			continue
-		}
-		if !inRanges(p.ranges, rangeCols, h.local) {
-			continue
-		}
-		total++
-		for i, col := range facetCols {
-			cs := counts[i]
-			for _, v := range col.vals[col.start[h.local]:col.start[h.local+1]] {
-				cs[v]++
-			}
-		}
-		if p.want == 0 {
-			continue
-		}
-		for i, col := range sortCols {
-			h.keys[i] = col.key(h.local, missingKey(fields[i]))
-		}
-		if after != nil && c.compare(&h, after) <= 0 {
-			continue // on an earlier page; still counted, as every match is
-		}
-		c.offer(&h)
 	}
+	if c.p.want == 0 || c.worseThanKept(local) {
+		return
+	}
+	if c.after != nil && c.compare(&h, c.after) <= 0 {
+		return // on an earlier page; still counted, as every match is
+	}
+	c.offer(&h)
+}
+
+// load sets h's keys from the current segment's columns, h being one of
+// its documents.
+func (c *collector) load(h *hitRef) {
+	if h.loaded {
+		return
+	}
+	for k, col := range c.sortCols {
+		h.keys[k] = col.key(h.local, missingKey(c.fields[k]))
+	}
+	h.loaded = true
+}
+
+// worseThanKept reports whether document local of the current segment is
+// certainly worse than every kept match, by its rank in the first sort
+// field alone: most matches of a sorted search are, and this spares
+// reading their keys.
+func (c *collector) worseThanKept(local uint64) bool {
+	if c.heap.Len() < c.p.want || len(c.sortCols) == 0 {
+		return false
+	}
+	f, ok := c.p.order[0].(*search.SortField)
+	if !ok {
+		return false
+	}
+	col := c.sortCols[0]
+	o := col.ord[local]
+	if o == 0 {
+		return false // no value: compared in full
+	}
+	if !c.worseOK {
+		wk := c.heap.refs[0].keys[0]
+		pos := sort.SearchStrings(col.terms, wk) // the first rank whose term is >= wk
+		if !f.Desc && pos < len(col.terms) && col.terms[pos] == wk {
+			pos++ // ranks above it are greater
+		}
+		c.worse, c.worseOK = pos, true
+	}
+	if f.Desc {
+		return int(o)-1 < c.worse
+	}
+	return int(o)-1 >= c.worse
+}
+
+// finish returns what the collector found.
+func (c *collector) finish() (*collected, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	out := &collected{total: total, counts: map[string]map[string]int{}}
-	for i, f := range p.count {
-		names := s.table(f).snapshotNames()
+	out := &collected{total: c.total, counts: map[string]map[string]int{}}
+	for k, f := range c.p.count {
+		names := c.store.table(f).snapshotNames()
 		m := map[string]int{}
-		for id, n := range counts[i] {
+		for id, n := range c.counts[k] {
 			if n > 0 {
 				m[names[id]] = int(n)
 			}
@@ -231,132 +275,52 @@ func (s *columnStore) collect(ctx context.Context, snap *scorch.IndexSnapshot, q
 	return out, c.err
 }
 
-// inRanges reports whether document d of a segment, whose columns of the
-// ranges' fields are cols, lies in every range.
-func inRanges(ranges []keyRange, cols []*sortColumn, d uint64) bool {
-	for i, r := range ranges {
-		if !r.holds(cols[i].key(d, "")) {
-			return false
-		}
+// collect runs q on snap with Bleve's searcher and collects what p asks
+// for.
+func (s *columnStore) collect(ctx context.Context, snap *scorch.IndexSnapshot, q query.Query, m mapping.IndexMapping, p plan) (*collected, error) {
+	c, err := newCollector(s, snap, p)
+	if err != nil {
+		return nil, err
 	}
-	return true
-}
-
-// offer keeps h if it is among the best p.want so far.
-func (c *collector) offer(h *hitRef) {
-	if c.heap.Len() < c.p.want {
-		kept := *h
-		heap.Push(&c.heap, &kept)
-		return
+	score := bleve.ScoreNone
+	if p.byScore() && p.want > 0 {
+		score = ""
 	}
-	if worst := c.heap.refs[0]; c.compare(h, worst) < 0 {
-		*worst = *h
-		heap.Fix(&c.heap, 0)
+	searcher, err := q.Searcher(ctx, snap, m, search.SearcherOptions{Score: score})
+	if err != nil {
+		return nil, err
 	}
-}
-
-// compare orders two matches by the plan's order: negative when a comes
-// first. Matches equal in every clause keep index order.
-func (c *collector) compare(a, b *hitRef) int {
-	fi := 0
-	for _, so := range c.p.order {
-		var r int
-		switch so := so.(type) {
-		case *search.SortScore:
-			r = cmp.Compare(b.score, a.score)
-		case *search.SortField:
-			r = strings.Compare(a.keys[fi], b.keys[fi])
-			fi++
-			if so.Desc {
-				r = -r
-			}
-		case *search.SortDocID:
-			r = cmp.Compare(c.itemID(a), c.itemID(b))
-			if so.Desc {
-				r = -r
+	defer searcher.Close()
+	sctx := &search.SearchContext{
+		DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       snap,
+	}
+	nsegs := len(snap.Segments())
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
 			}
 		}
-		if r != 0 {
-			return r
-		}
-	}
-	return cmp.Compare(a.n, b.n)
-}
-
-// itemID reads h's item id once; an unreadable one is an error that the
-// search reports.
-func (c *collector) itemID(h *hitRef) int64 {
-	if h.id != 0 || h.seg < 0 {
-		return h.id
-	}
-	raw, err := c.snap.Segments()[h.seg].DocID(h.local)
-	if err == nil {
-		h.id, err = strconv.ParseInt(string(raw), 10, 64)
-	}
-	if err != nil && c.err == nil {
-		c.err = err
-	}
-	return h.id
-}
-
-// afterRef is the position p.after names, as a match to compare with; its
-// n is the largest, so that a match equal to it in every clause is not
-// after it.
-func (c *collector) afterRef() (*hitRef, error) {
-	if c.p.after == nil {
-		return nil, nil
-	}
-	h := &hitRef{seg: -1, n: ^uint64(0)}
-	fi := 0
-	for i, so := range c.p.order {
-		k := c.p.after[i]
-		var err error
-		switch so.(type) {
-		case *search.SortScore:
-			h.score, err = strconv.ParseFloat(k, 64)
-		case *search.SortField:
-			h.keys[fi] = k
-			fi++
-		case *search.SortDocID:
-			h.id, err = strconv.ParseInt(k, 10, 64)
-		}
+		dm, err := searcher.Next(sctx)
 		if err != nil {
 			return nil, err
 		}
-	}
-	return h, nil
-}
-
-// sortKeys are h's values in the plan's order, as Query.After takes them.
-func (p plan) sortKeys(h *hitRef) []string {
-	keys := make([]string, 0, len(p.order))
-	fi := 0
-	for _, so := range p.order {
-		switch so.(type) {
-		case *search.SortScore:
-			keys = append(keys, strconv.FormatFloat(h.score, 'g', -1, 64))
-		case *search.SortField:
-			keys = append(keys, h.keys[fi])
-			fi++
-		case *search.SortDocID:
-			keys = append(keys, strconv.FormatInt(h.id, 10))
+		if dm == nil {
+			break
 		}
+		num, score := binary.BigEndian.Uint64(dm.IndexInternalID), dm.Score
+		sctx.DocumentMatchPool.Put(dm)
+		if c.seg < 0 || num < c.offsets[c.seg] || num >= c.offsets[c.seg+1] {
+			i := sort.Search(nsegs, func(i int) bool { return c.offsets[i+1] > num })
+			if i == nsegs {
+				return nil, app.Errorf(app.EINTERNAL, "a match outside the index's segments")
+			}
+			if err := c.enter(i); err != nil {
+				return nil, err
+			}
+		}
+		c.add(num-c.offsets[c.seg], score)
 	}
-	return keys
-}
-
-// hitHeap keeps the worst kept match at the root.
-type hitHeap struct {
-	refs []*hitRef
-	c    *collector
-}
-
-func (h *hitHeap) Len() int           { return len(h.refs) }
-func (h *hitHeap) Less(i, j int) bool { return h.c.compare(h.refs[i], h.refs[j]) > 0 }
-func (h *hitHeap) Swap(i, j int)      { h.refs[i], h.refs[j] = h.refs[j], h.refs[i] }
-func (h *hitHeap) Push(x any)         { h.refs = append(h.refs, x.(*hitRef)) }
-func (h *hitHeap) Pop() any {
-	last := h.refs[len(h.refs)-1]
-	h.refs = h.refs[:len(h.refs)-1]
-	return last
+	return c.finish()
 }

@@ -39,6 +39,8 @@ func TestCollector_MatchesBleve(t *testing.T) {
 	for i := range changed {
 		changed[i].Title += " revised"
 		changed[i].Embargoed = i%3 == 0
+		// Many equal keys, which the next sort field orders.
+		changed[i].Downloads, changed[i].Views = 0, 5
 	}
 	deleted := []int64{5, 6, 7, 400, 401}
 	mustApply(t, ix, seq, changed, deleted...)
@@ -51,6 +53,7 @@ func TestCollector_MatchesBleve(t *testing.T) {
 	}
 
 	owner := docs[0].OwnerID
+	pub := docs[slices.IndexFunc(docs, func(d Document) bool { return d.Public && !d.Embargoed && !d.Confidential })]
 	admin := app.Actor{AccountID: 1, Admin: true}
 	since := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
 	before := time.Date(2022, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -71,6 +74,13 @@ func TestCollector_MatchesBleve(t *testing.T) {
 		{Viewer: app.Actor{AccountID: owner}, Scope: ScopeOwn, Sort: SortCreated, Text: "NOT climate"},
 		{Viewer: admin, Scope: ScopeAll, Sort: SortPublished},
 		{Viewer: admin, Scope: ScopeAll, Text: "survey", PublishedBefore: before},
+		{Groups: []int64{1, 2, 3, 4, 5}, Sort: SortPublished},
+		{Groups: []int64{1, 2, 3, 4, 5}, Text: "climate OR survey"},
+		{ItemIDs: []int64{1, 2, 3, 5, 120, 130, 150, 402, 800, 899, 1000}},
+		{ItemType: pub.ItemType, Groups: []int64{pub.GroupID, pub.GroupID + 1}},
+		{Viewer: app.Actor{AccountID: owner}, Scope: ScopeOwn, ItemType: docs[0].ItemType},
+		{Terms: map[string][]string{FacetCategory: {strconv.FormatInt(pub.CategoryIDs[0], 10)}}, Sort: SortTitle},
+		{Terms: map[string][]string{FacetAuthor: {pub.Authors[0]}}, Text: "NOT nothingatall"},
 	}
 	for i, q := range queries {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
@@ -95,6 +105,13 @@ func TestCollector_MatchesBleve(t *testing.T) {
 			if g, w := hitGroups(got.Hits, key), bleveOrder(t, ix, q, state); !slices.Equal(g, w) {
 				t.Errorf("hits in order:\n got %v\nwant %v", g, w)
 			}
+			// A short page keeps the best few in a full heap, and without
+			// Cursor ties keep index order in both collectors.
+			q.Limit, q.Cursor, q.Facets = 7, false, false
+			want := bleveIDs(t, ix, q, state)
+			if got := ids(mustSearch(t, ix, q)); !slices.Equal(got, want) {
+				t.Errorf("a page of 7: got %v, want %v", got, want)
+			}
 		})
 	}
 }
@@ -110,7 +127,10 @@ func bleveCounts(t *testing.T, ix *Index, q Query) (uint64, map[string][]FacetCo
 	if err != nil {
 		t.Fatal(err)
 	}
-	must := append([]query.Query{q.accessFilter()}, q.filters()...)
+	must := []query.Query{q.accessFilter()}
+	for _, f := range q.filters() {
+		must = append(must, f.query())
+	}
 	incl, excl := true, false
 	if !q.PublishedSince.IsZero() || !q.PublishedBefore.IsZero() {
 		r := bleve.NewDateRangeInclusiveQuery(q.PublishedSince, q.PublishedBefore, &incl, &excl)
@@ -140,10 +160,32 @@ func bleveCounts(t *testing.T, ix *Index, q Query) (uint64, map[string][]FacetCo
 	return res.Total, facetCounts(counted, q.facetNames(), q.FacetSize, nil)
 }
 
+// bleveIDs are the ids of the page of q that bleveOrder describes.
+func bleveIDs(t *testing.T, ix *Index, q Query, state map[int64]Document) []int64 {
+	var out []int64
+	for _, h := range bleveHits(t, ix, q, state, nil) {
+		out = append(out, h.ItemID)
+	}
+	return out
+}
+
 // bleveOrder ranks q's query (as Carrel builds it, without the filters the
 // collector applies) with Bleve's collector, keeps the items state says the
 // viewer may see in q's dates, and describes the page of them.
 func bleveOrder(t *testing.T, ix *Index, q Query, state map[int64]Document) []string {
+	t.Helper()
+	if err := q.validate(); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[int64]string{}
+	hits := bleveHits(t, ix, q, state, keys)
+	return hitGroups(hits, func(h Hit) string { return keys[h.ItemID] })
+}
+
+// bleveHits is the page of q ranked by Bleve and kept to what state says
+// the viewer may see in q's dates; it records each hit's sort keys but the
+// last in keys, when not nil.
+func bleveHits(t *testing.T, ix *Index, q Query, state map[int64]Document, keys map[int64]string) []Hit {
 	t.Helper()
 	if err := q.validate(); err != nil {
 		t.Fatal(err)
@@ -153,7 +195,6 @@ func bleveOrder(t *testing.T, ix *Index, q Query, state map[int64]Document) []st
 	req := bleve.NewSearchRequestOptions(bq, len(state)+1, 0, false)
 	req.SortByCustom(order)
 	res := bleveRun(t, ix, req)
-	keys := map[int64]string{}
 	var hits []Hit
 	for _, h := range res.Hits {
 		var id int64
@@ -166,18 +207,19 @@ func bleveOrder(t *testing.T, ix *Index, q Query, state map[int64]Document) []st
 		if !visible || !inDates {
 			continue
 		}
-		ks := slices.Clone(h.DecodedSort[:len(h.DecodedSort)-1]) // the last is the id
-		for i, so := range order[:len(ks)] {
-			if _, ok := so.(*search.SortScore); ok {
-				ks[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+		if keys != nil {
+			ks := slices.Clone(h.DecodedSort[:len(h.DecodedSort)-1]) // the last is the id
+			for i, so := range order[:len(ks)] {
+				if _, ok := so.(*search.SortScore); ok {
+					ks[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+				}
 			}
+			keys[id] = strings.Join(ks, "|")
 		}
-		keys[id] = strings.Join(ks, "|")
 		hits = append(hits, Hit{ItemID: id})
 	}
 	hits = hits[min(q.Offset, len(hits)):]
-	hits = hits[:min(q.Limit, len(hits))]
-	return hitGroups(hits, func(h Hit) string { return keys[h.ItemID] })
+	return hits[:min(q.Limit, len(hits))]
 }
 
 func bleveRun(t *testing.T, ix *Index, req *bleve.SearchRequest) *bleve.SearchResult {

@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -40,6 +41,17 @@ func (c *sortColumn) key(d uint64, missing string) string {
 		return c.terms[o-1]
 	}
 	return missing
+}
+
+// ords are r's bounds as ords of c: a document's key lies in r when its
+// ord is in [lo, hi); a document without one (ord 0) never does.
+func (c *sortColumn) ords(r keyRange) [2]uint32 {
+	lo := uint32(sort.SearchStrings(c.terms, r.lo)) + 1
+	hi := uint32(len(c.terms)) + 1
+	if r.hi != "" {
+		hi = uint32(sort.SearchStrings(c.terms, r.hi)) + 1
+	}
+	return [2]uint32{lo, hi}
 }
 
 // termTable numbers the terms of one many-valued field across segments, so

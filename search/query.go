@@ -251,7 +251,7 @@ func (q *Query) validate() error {
 func (q *Query) accessFilter() query.Query {
 	switch q.Scope {
 	case ScopeOwn:
-		return termQuery(fOwner, strconv.FormatInt(q.Viewer.AccountID, 10))
+		return q.ownerFilter().query()
 	case ScopeAll:
 		return bleve.NewMatchAllQuery()
 	}
@@ -261,49 +261,75 @@ func (q *Query) accessFilter() query.Query {
 	return b
 }
 
-// filters are the structured filters of q, each a query that must match,
+// filter keeps the items that carry any of terms in field; in idField,
+// the terms are document ids.
+type filter struct {
+	field string
+	terms []string
+}
+
+// idField is the field of Bleve's document ids.
+const idField = "_id"
+
+// query is f as a Bleve query.
+func (f filter) query() query.Query {
+	if f.field == idField {
+		return bleve.NewDocIDQuery(f.terms)
+	}
+	if len(f.terms) == 1 {
+		return termQuery(f.field, f.terms[0])
+	}
+	any := make([]query.Query, 0, len(f.terms))
+	for _, t := range f.terms {
+		any = append(any, termQuery(f.field, t))
+	}
+	return bleve.NewDisjunctionQuery(any...)
+}
+
+// filters are the structured filters of q, each of which must hold,
 // except the date filters (keyRanges).
-func (q *Query) filters() []query.Query {
-	var fs []query.Query
+func (q *Query) filters() []filter {
+	var fs []filter
+	one := func(field, term string) { fs = append(fs, filter{field, []string{term}}) }
 	if q.ItemType != 0 {
-		fs = append(fs, termQuery(fItemType, strconv.Itoa(q.ItemType)))
+		one(fItemType, strconv.Itoa(q.ItemType))
 	}
 	if q.GroupID != 0 {
-		fs = append(fs, termQuery(fGroup, strconv.FormatInt(q.GroupID, 10)))
+		one(fGroup, strconv.FormatInt(q.GroupID, 10))
 	}
 	if q.InstitutionID != 0 {
-		fs = append(fs, termQuery(fInstitution, strconv.FormatInt(q.InstitutionID, 10)))
+		one(fInstitution, strconv.FormatInt(q.InstitutionID, 10))
 	}
 	if q.DOI != "" {
-		fs = append(fs, termQuery(fDOI, normalizeDOI(q.DOI)))
+		one(fDOI, normalizeDOI(q.DOI))
 	}
 	if q.Handle != "" {
-		fs = append(fs, termQuery(fHandle, normalizeHandle(q.Handle)))
+		one(fHandle, normalizeHandle(q.Handle))
 	}
 	if q.ResourceDOI != "" {
-		fs = append(fs, termQuery(fResourceDOI, normalizeDOI(q.ResourceDOI)))
+		one(fResourceDOI, normalizeDOI(q.ResourceDOI))
 	}
 	if q.ORCID != "" {
-		fs = append(fs, termQuery(fORCID, normalizeORCID(q.ORCID)))
+		one(fORCID, normalizeORCID(q.ORCID))
 	}
 	if len(q.Groups) > 0 {
-		any := make([]query.Query, 0, len(q.Groups))
+		f := filter{field: fGroup}
 		for _, id := range q.Groups {
-			any = append(any, termQuery(fGroup, strconv.FormatInt(id, 10)))
+			f.terms = append(f.terms, strconv.FormatInt(id, 10))
 		}
-		fs = append(fs, bleve.NewDisjunctionQuery(any...))
+		fs = append(fs, f)
 	}
 	for _, name := range FacetNames() {
 		for _, v := range q.Terms[name] {
-			fs = append(fs, termQuery(facetFields()[name], facetTerm(name, v)))
+			one(facetFields()[name], facetTerm(name, v))
 		}
 	}
 	if q.ItemIDs != nil {
-		ids := make([]string, len(q.ItemIDs))
+		f := filter{field: idField, terms: make([]string, len(q.ItemIDs))}
 		for i, id := range q.ItemIDs {
-			ids[i] = docID(id)
+			f.terms[i] = docID(id)
 		}
-		fs = append(fs, bleve.NewDocIDQuery(ids))
+		fs = append(fs, f)
 	}
 	return fs
 }
@@ -318,6 +344,22 @@ func boolQuery(field string, v bool) query.Query {
 	b := bleve.NewBoolFieldQuery(v)
 	b.SetField(field)
 	return b
+}
+
+// scopeFilters are q's filters and, for ScopeOwn, its access filter: with
+// the plan's own (the public's access, the dates), everything that decides
+// what a query without text matches.
+func (q *Query) scopeFilters() []filter {
+	fs := q.filters()
+	if q.Scope == ScopeOwn {
+		fs = append(fs, q.ownerFilter())
+	}
+	return fs
+}
+
+// ownerFilter keeps the viewer's own items, ScopeOwn's access filter.
+func (q *Query) ownerFilter() filter {
+	return filter{fOwner, []string{strconv.FormatInt(q.Viewer.AccountID, 10)}}
 }
 
 // keyRange keeps the items whose key in a sort field lies in [lo, hi); an
@@ -346,7 +388,3 @@ func (q *Query) keyRanges() []keyRange {
 	return rs
 }
 
-// holds reports whether key, "" for none, lies in r.
-func (r keyRange) holds(key string) bool {
-	return key != "" && key >= r.lo && (r.hi == "" || key < r.hi)
-}

@@ -10,8 +10,9 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// collect runs q on the generation's current snapshot.
-func (ix *Index) collect(ctx context.Context, g *generation, q query.Query, p plan) (*collected, error) {
+// collect runs q on the generation's current snapshot, or, when q is nil,
+// collects what passes the filters fs.
+func (ix *Index) collect(ctx context.Context, g *generation, q query.Query, fs []filter, p plan) (*collected, error) {
 	adv, err := g.idx.Advanced()
 	if err != nil {
 		return nil, err
@@ -26,6 +27,9 @@ func (ix *Index) collect(ctx context.Context, g *generation, q query.Query, p pl
 		return nil, errors.New("the search index is not a scorch index")
 	}
 	ix.columns.tidy(snap)
+	if q == nil {
+		return ix.columns.collectFiltered(ctx, snap, fs, p)
+	}
 	return ix.columns.collect(ctx, snap, q, ix.mapping, p)
 }
 

@@ -109,7 +109,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	defer release()
 	start := time.Now()
-	c, err := ix.collect(ctx, g, tq, p)
+	var c *collected
+	if e == nil {
+		c, err = ix.collect(ctx, g, nil, q.scopeFilters(), p)
+	} else {
+		c, err = ix.collect(ctx, g, tq, nil, p)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, contextError(ctx.Err())
@@ -180,7 +185,9 @@ func (ix *Index) query(q Query, e expr) (query.Query, search.SortOrder) {
 	default:
 		must = append(must, q.accessFilter())
 	}
-	must = append(must, q.filters()...)
+	for _, f := range q.filters() {
+		must = append(must, f.query())
+	}
 	if e != nil {
 		must = append(must, ix.textQuery(e))
 	}
