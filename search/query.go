@@ -387,4 +387,3 @@ func (q *Query) keyRanges() []keyRange {
 	}
 	return rs
 }
-
