@@ -39,7 +39,9 @@ func (s *columnStore) collectFiltered(ctx context.Context, snap *scorch.IndexSna
 		it := bm.ManyIterator()
 		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
 			for _, d := range buf[:n] {
-				c.add(uint64(d), 0)
+				if c.accept(uint64(d)) {
+					c.consider(uint64(d), 0, c.seen-1)
+				}
 			}
 			if err := ctx.Err(); err != nil {
 				return nil, err

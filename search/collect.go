@@ -2,15 +2,10 @@ package search
 
 import (
 	"container/heap"
-	"context"
-	"encoding/binary"
 	"sort"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"carrel/app"
 )
@@ -177,17 +172,17 @@ func (c *collector) enter(i int) error {
 	return nil
 }
 
-// add takes document local of the current segment, a match of the query
-// with that score, if the plan's filters keep it.
-func (c *collector) add(local uint64, score float64) {
-	h := hitRef{seg: c.seg, local: local, score: score, n: c.seen}
+// accept takes document local of the current segment, the next match of
+// the query: if the plan's filters keep it, it is counted, facets and all,
+// and accept reports true.
+func (c *collector) accept(local uint64) bool {
 	c.seen++
 	if c.p.public && c.visible[local/64]&(1<<(local%64)) == 0 {
-		return
+		return false
 	}
 	for k, col := range c.rangeCols {
 		if o := col.ord[local]; o < c.rangeOrds[k][0] || o >= c.rangeOrds[k][1] {
-			return
+			return false
 		}
 	}
 	c.total++
@@ -197,13 +192,34 @@ func (c *collector) add(local uint64, score float64) {
 			cs[v]++
 		}
 	}
+	return true
+}
+
+// consider offers document local of the current segment, an accepted
+// match with that score and place n in index order, for the page.
+func (c *collector) consider(local uint64, score float64, n uint64) {
 	if c.p.want == 0 || c.worseThanKept(local) {
 		return
 	}
+	h := hitRef{seg: c.seg, local: local, score: score, n: n}
 	if c.after != nil && c.compare(&h, c.after) <= 0 {
 		return // on an earlier page; still counted, as every match is
 	}
 	c.offer(&h)
+}
+
+// enterFor enters the segment of global document number num, unless it
+// is the current one.
+func (c *collector) enterFor(num uint64) error {
+	if c.seg >= 0 && num >= c.offsets[c.seg] && num < c.offsets[c.seg+1] {
+		return nil
+	}
+	nsegs := len(c.offsets) - 1
+	i := sort.Search(nsegs, func(i int) bool { return c.offsets[i+1] > num })
+	if i == nsegs {
+		return app.Errorf(app.EINTERNAL, "a match outside the index's segments")
+	}
+	return c.enter(i)
 }
 
 // load sets h's keys from the current segment's columns, h being one of
@@ -273,54 +289,4 @@ func (c *collector) finish() (*collected, error) {
 		c.itemID(h)
 	}
 	return out, c.err
-}
-
-// collect runs q on snap with Bleve's searcher and collects what p asks
-// for.
-func (s *columnStore) collect(ctx context.Context, snap *scorch.IndexSnapshot, q query.Query, m mapping.IndexMapping, p plan) (*collected, error) {
-	c, err := newCollector(s, snap, p)
-	if err != nil {
-		return nil, err
-	}
-	score := bleve.ScoreNone
-	if p.byScore() && p.want > 0 {
-		score = ""
-	}
-	searcher, err := q.Searcher(ctx, snap, m, search.SearcherOptions{Score: score})
-	if err != nil {
-		return nil, err
-	}
-	defer searcher.Close()
-	sctx := &search.SearchContext{
-		DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+1, 0),
-		IndexReader:       snap,
-	}
-	nsegs := len(snap.Segments())
-	for n := 0; ; n++ {
-		if n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		dm, err := searcher.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if dm == nil {
-			break
-		}
-		num, score := binary.BigEndian.Uint64(dm.IndexInternalID), dm.Score
-		sctx.DocumentMatchPool.Put(dm)
-		if c.seg < 0 || num < c.offsets[c.seg] || num >= c.offsets[c.seg+1] {
-			i := sort.Search(nsegs, func(i int) bool { return c.offsets[i+1] > num })
-			if i == nsegs {
-				return nil, app.Errorf(app.EINTERNAL, "a match outside the index's segments")
-			}
-			if err := c.enter(i); err != nil {
-				return nil, err
-			}
-		}
-		c.add(num-c.offsets[c.seg], score)
-	}
-	return c.finish()
 }

@@ -308,3 +308,20 @@ func TestColumns_DropStale(t *testing.T) {
 		t.Error("the rebuilt index answers differently")
 	}
 }
+
+// TestCollector_Empty searches an index with nothing in it, as a new
+// repository's first page does.
+func TestCollector_Empty(t *testing.T) {
+	for _, dir := range []string{"", t.TempDir()} {
+		ix := MustOpen(t, dir)
+		for _, q := range []Query{{Facets: true}, {Text: "climate", Facets: true}, {CountOnly: true, Facets: true},
+			{Sort: SortTitle, PublishedSince: time.Now()}} {
+			if res := mustSearch(t, ix, q); res.Total != 0 || len(res.Hits) != 0 {
+				t.Errorf("%+v found %d in an empty index", q, res.Total)
+			}
+		}
+		if err := ix.CountEverything(context.Background()); err != nil {
+			t.Error(err)
+		}
+	}
+}

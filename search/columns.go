@@ -101,13 +101,18 @@ type columnStore struct {
 	tidied  time.Time
 }
 
-func (s *columnStore) entry(seg segment.Segment, field string) *columnEntry {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// init makes the maps; s.mu is held.
+func (s *columnStore) init() {
 	if s.entries == nil {
 		s.entries = map[columnKey]*columnEntry{}
 		s.tables = map[string]*termTable{}
 	}
+}
+
+func (s *columnStore) entry(seg segment.Segment, field string) *columnEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.init()
 	k := columnKey{seg, field}
 	e := s.entries[k]
 	if e == nil {
@@ -120,6 +125,7 @@ func (s *columnStore) entry(seg segment.Segment, field string) *columnEntry {
 func (s *columnStore) table(field string) *termTable {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.init()
 	t := s.tables[field]
 	if t == nil {
 		t = &termTable{ids: map[string]uint32{}}
