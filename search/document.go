@@ -100,10 +100,10 @@ const (
 	fConfidential = "confidential"
 	fPublished    = "published"
 	fModified     = "modified"
-	fCreated      = "created"
 	// Sort keys: one fixed-width keyword per value, so that sorting reads a
 	// short doc value instead of a date or number field's sixteen
-	// precision-shifted terms (which the range filters still use).
+	// precision-shifted terms (which the range filters still use). The
+	// creation date has only its key: no filter reads it.
 	fPublishedKey = "published_key"
 	fModifiedKey  = "modified_key"
 	fCreatedKey   = "created_key"
@@ -150,7 +150,6 @@ func (d *Document) fields() map[string]any {
 		fPublic:       d.Public,
 		fEmbargoed:    d.Embargoed,
 		fConfidential: d.Confidential,
-		fCreated:      d.Created,
 		fModified:     d.Modified,
 		fCreatedKey:   timeKey(d.Created),
 		fModifiedKey:  timeKey(d.Modified),
