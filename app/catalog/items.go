@@ -215,12 +215,22 @@ func exists(ctx context.Context, tx *sql.Tx, q string, args ...any) error {
 	return nil
 }
 
+// authorColumns selects a stored author; a condition follows.
+const authorColumns = `SELECT id, full_name, first_name, last_name, orcid, account_id FROM authors WHERE `
+
+// authorByORCID finds the first author recorded with an ORCID iD. The
+// index on authors.orcid is partial (only rows with an ORCID iD), and SQLite
+// uses a partial index only when the query repeats its condition: without
+// it every create scanned the whole authors table (a million rows in a large
+// repository, 100 ms a create).
+const authorByORCID = `orcid = ? AND orcid != '' ORDER BY id LIMIT 1`
+
 // resolveAuthor returns the stored author an entry refers to: by id, by
 // ORCID iD if one is known, or a new author record for a new name.
 func resolveAuthor(ctx context.Context, tx *sql.Tx, a app.Author) (app.Author, error) {
 	get := func(q string, arg any) (app.Author, error) {
 		var got app.Author
-		err := tx.QueryRowContext(ctx, `SELECT id, full_name, first_name, last_name, orcid, account_id FROM authors WHERE `+q, arg).
+		err := tx.QueryRowContext(ctx, authorColumns+q, arg).
 			Scan(&got.ID, &got.FullName, &got.FirstName, &got.LastName, &got.ORCID, &got.AccountID)
 		return got, err
 	}
@@ -233,7 +243,7 @@ func resolveAuthor(ctx context.Context, tx *sql.Tx, a app.Author) (app.Author, e
 	}
 	a.ORCID = app.NormalizeORCID(a.ORCID)
 	if a.ORCID != "" {
-		got, err := get(`orcid = ? ORDER BY id LIMIT 1`, a.ORCID)
+		got, err := get(authorByORCID, a.ORCID)
 		if err == nil {
 			return got, nil
 		} else if err != sql.ErrNoRows {

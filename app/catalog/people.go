@@ -70,7 +70,7 @@ func scanAuthorRecord(row interface{ Scan(...any) error }) (app.AuthorRecord, er
 func (db *DB) SearchAuthors(ctx context.Context, q app.AuthorQuery) ([]app.AuthorRecord, error) {
 	query, args := authorsVisible, []any{db.stamp(), q.Viewer, q.All, q.Viewer}
 	if app.ValidORCID(q.Text) {
-		query, args = query+` AND a.orcid = ?`, append(args, app.NormalizeORCID(q.Text))
+		query, args = query+` AND a.orcid = ? AND a.orcid != ''`, append(args, app.NormalizeORCID(q.Text))
 	} else {
 		var where []string
 		likeWords("a.full_name", q.Text, &where, &args)
@@ -79,7 +79,7 @@ func (db *DB) SearchAuthors(ctx context.Context, q app.AuthorQuery) ([]app.Autho
 		}
 	}
 	if q.ORCID != "" {
-		query, args = query+` AND a.orcid = ?`, append(args, app.NormalizeORCID(q.ORCID))
+		query, args = query+` AND a.orcid = ? AND a.orcid != ''`, append(args, app.NormalizeORCID(q.ORCID))
 	}
 	if q.GroupID != 0 {
 		query, args = query+` AND acc.group_id = ?`, append(args, q.GroupID)

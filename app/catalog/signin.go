@@ -64,7 +64,7 @@ func (db *DB) EndSAMLSessions(ctx context.Context, methods []string, nameID, ses
 	var n int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		for _, m := range methods {
-			res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE method = ? AND name_id = ? AND (? = '' OR session_index = ?)`,
+			res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE method = ? AND name_id = ? AND name_id != '' AND (? = '' OR session_index = ?)`,
 				m, nameID, sessionIndex, sessionIndex)
 			if err != nil {
 				return err

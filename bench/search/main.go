@@ -111,8 +111,9 @@ type sizeResult struct {
 	seedTime      time.Duration
 	ingested      int
 	ingestTime    time.Duration
-	http          latencies // search over HTTP with 5 facets, each query once
-	httpWarm      latencies // the first warmMix queries again and again: answered from the cache
+	ingestCPU     time.Duration // the server's CPU time during the ingest
+	http          latencies     // search over HTTP with 5 facets, each query once
+	httpWarm      latencies     // the first warmMix queries again and again: answered from the cache
 	reindex       time.Duration
 	reindexItems  int
 	indexBytes    int64
@@ -158,9 +159,12 @@ func benchSize(ctx context.Context, o *options, n int) (*sizeResult, error) {
 		logf("%d items: reusing %s (no seeding, no ingest)", n, data)
 	} else {
 		logf("%d items: creating and publishing %d through the API with %d clients", n, r.ingested, o.clients)
+		cpu := cpuTime(srv.pid())
 		if r.ingestTime, err = ingest(ctx, srv, r.ingested, o.clients); err != nil {
 			return nil, err
 		}
+		r.ingestCPU = cpuTime(srv.pid()) - cpu
+		logf("%d items: ingested in %s, %.2f ms of server CPU per item", n, r.ingestTime, perItemMS(r.ingestCPU, r.ingested))
 	}
 	mix, err := queryMix(filepath.Join(data, "catalog.db"), mixSize)
 	if err != nil {

@@ -24,6 +24,11 @@ type report struct {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
+// perItemMS is a duration shared out over n items, in milliseconds.
+func perItemMS(d time.Duration, n int) float64 {
+	return float64(d) / float64(time.Millisecond) / float64(max(n, 1))
+}
+
 func verdict(ok bool) string {
 	if ok {
 		return "**PASS**"
@@ -67,7 +72,8 @@ func (r *report) markdown() string {
 			return "not measured: corpus reused (`-reuse`)"
 		}
 		rate := float64(s.ingested) / s.ingestTime.Seconds()
-		return fmt.Sprintf("%d items in %.1f s: **%.0f items/s** %s", s.ingested, s.ingestTime.Seconds(), rate, verdict(rate >= targetIngest))
+		return fmt.Sprintf("%d items in %.1f s: **%.0f items/s** %s; server CPU %.2f ms per item", s.ingested, s.ingestTime.Seconds(), rate,
+			verdict(rate >= targetIngest), perItemMS(s.ingestCPU, s.ingested))
 	})
 	row(fmt.Sprintf("search over HTTP, `POST /v2/articles/search/facets`, 5 facets, %d clients, each query once (no cache hit): p50 / p99", r.opts.clients), "p99 < 50 ms at 1M", func(s *sizeResult) string {
 		v := ""
@@ -116,8 +122,9 @@ func (r *report) markdown() string {
 	p("How each figure is made: the corpus comes from Carrel's shared generator (`corpus`, the same one `carrel dev seed` uses;")
 	p("seed 42, files left out so that the blob store's fsyncs do not dominate); `-ingest` items of each size are created and")
 	p("published through the API by concurrent clients, the rest seeded (a publish answers once the catalog has committed it; the")
-	p("server indexes committed changes in background batches, and a search waits for those committed before it). HTTP searches")
-	p("go through the whole server: query parse,")
+	p("server indexes committed changes in background batches, and a search waits for those committed before it). The ingest")
+	p("row also gives the server's CPU time (user + system, from /proc) over the ingest shared out per item: unlike items/s,")
+	p("it hardly moves with the load other processes put on the machine. HTTP searches go through the whole server: query parse,")
 	p("Bleve with the public access filter and 5 facets (item type, category with ancestors, license, year, group), then the")
 	p("catalog lookups that render the 10 hits. Carrel keeps the answers to public searches until the index next changes, so")
 	p("a latency run sends each query once: every figure but the warm row is the cost of searching, not of the cache.")

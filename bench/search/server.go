@@ -239,6 +239,24 @@ func procStatus(pid int, field string) int64 {
 	return 0
 }
 
+// cpuTime is the CPU time a process has used so far, user and system,
+// from /proc (in clock ticks of 1/100 s, as Linux reports to user space).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses and may
+	// hold spaces: utime and stime are the 12th and 13th of them.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
 // du is the size of the files under dir.
 func du(dir string) int64 {
 	var n int64

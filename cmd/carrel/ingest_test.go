@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -55,9 +56,18 @@ func TestConcurrentIngest(t *testing.T) {
 // so that -cpuprofile shows where the server spends its time:
 //
 //	go test -run '^$' -bench Ingest -benchtime 2000x -cpuprofile /tmp/cpu.out ./cmd/carrel
+//
+// CARREL_BENCH_DATA names an existing data directory to ingest into instead
+// of an empty one, to see what costs grow with the catalog (it is changed:
+// use a copy).
 func BenchmarkIngest(b *testing.B) {
-	s := startServerWith(b, "")
-	token := s.account("bench-ingest@example.org", true)
+	var s *testServer
+	if dir := os.Getenv("CARREL_BENCH_DATA"); dir != "" {
+		s = startServerIn(b, dir, "")
+	} else {
+		s = startServerWith(b, "")
+	}
+	token := s.account(fmt.Sprintf("bench-ingest-%d@example.org", time.Now().UnixNano()), true)
 	b.ResetTimer()
 	start := time.Now()
 	if _, err := ingestConcurrently(s, token, b.N, 8); err != nil {
