@@ -98,12 +98,11 @@ const (
 	fPublic       = "public"
 	fEmbargoed    = "embargoed"
 	fConfidential = "confidential"
-	fPublished    = "published"
+	fPublished    = "published" // dateTerms, for range filters (see dateRange)
 	fModified     = "modified"
 	// Sort keys: one fixed-width keyword per value, so that sorting reads a
-	// short doc value instead of a date or number field's sixteen
-	// precision-shifted terms (which the range filters still use). The
-	// creation date has only its key: no filter reads it.
+	// short doc value; the date range filters read them too. The creation
+	// date has only its key: no filter reads it.
 	fPublishedKey = "published_key"
 	fModifiedKey  = "modified_key"
 	fCreatedKey   = "created_key"
@@ -150,7 +149,7 @@ func (d *Document) fields() map[string]any {
 		fPublic:       d.Public,
 		fEmbargoed:    d.Embargoed,
 		fConfidential: d.Confidential,
-		fModified:     d.Modified,
+		fModified:     dateTerms(d.Modified),
 		fCreatedKey:   timeKey(d.Created),
 		fModifiedKey:  timeKey(d.Modified),
 		fViewsKey:     countKey(d.Views),
@@ -158,7 +157,7 @@ func (d *Document) fields() map[string]any {
 		fSharesKey:    countKey(d.Shares),
 	}
 	if !d.Published.IsZero() {
-		m[fPublished] = d.Published
+		m[fPublished] = dateTerms(d.Published)
 		m[fPublishedKey] = timeKey(d.Published)
 		m[fYear] = strconv.Itoa(d.Published.UTC().Year())
 	}

@@ -55,18 +55,6 @@ func newMapping() mapping.IndexMapping {
 		f.DocValues = docValues
 		return f
 	}
-	// Dates are for range filters only; sorting reads their *_key fields.
-	// Each date costs sixteen precision-shifted terms, nearly all of them
-	// unique to a few documents, which made the date fields about a third
-	// of the cost of indexing; so only the dates a filter reads (published,
-	// modified) are indexed, and the creation date is only a sort key.
-	date := func() *mapping.FieldMapping {
-		f := bleve.NewDateTimeFieldMapping()
-		f.Store = false
-		f.IncludeInAll = false
-		f.DocValues = false
-		return f
-	}
 	boolean := func() *mapping.FieldMapping {
 		f := bleve.NewBooleanFieldMapping()
 		f.Store = false
@@ -87,15 +75,12 @@ func newMapping() mapping.IndexMapping {
 		dm.AddFieldMappingsAt(name, text(standard.Name, false))
 	}
 	for _, name := range []string{fItemType, fCategory, fLicense, fYear, fGroup, fInstitution, fExtension, fOwner,
-		fORCID, fDOI, fHandle, fResourceDOI} {
+		fORCID, fDOI, fHandle, fResourceDOI, fPublished, fModified} {
 		dm.AddFieldMappingsAt(name, exact(false))
 	}
 	for _, name := range []string{fFacets, fAuthor, fKeyword, fTitleSort,
 		fPublishedKey, fModifiedKey, fCreatedKey, fViewsKey, fDownloadsKey, fSharesKey} {
 		dm.AddFieldMappingsAt(name, exact(true))
-	}
-	for _, name := range []string{fPublished, fModified} {
-		dm.AddFieldMappingsAt(name, date())
 	}
 	for _, name := range []string{fPublic, fEmbargoed, fConfidential} {
 		dm.AddFieldMappingsAt(name, boolean())

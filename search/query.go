@@ -274,10 +274,10 @@ func (q *Query) filters() []query.Query {
 		fs = append(fs, termQuery(fInstitution, strconv.FormatInt(q.InstitutionID, 10)))
 	}
 	if !q.PublishedSince.IsZero() || !q.PublishedBefore.IsZero() {
-		fs = append(fs, dateRange(fPublished, q.PublishedSince, q.PublishedBefore))
+		fs = append(fs, dateRange(fPublished, fPublishedKey, q.PublishedSince, q.PublishedBefore))
 	}
 	if !q.ModifiedSince.IsZero() {
-		fs = append(fs, dateRange(fModified, q.ModifiedSince, time.Time{}))
+		fs = append(fs, dateRange(fModified, fModifiedKey, q.ModifiedSince, time.Time{}))
 	}
 	if q.DOI != "" {
 		fs = append(fs, termQuery(fDOI, normalizeDOI(q.DOI)))
@@ -323,12 +323,4 @@ func boolQuery(field string, v bool) query.Query {
 	b := bleve.NewBoolFieldQuery(v)
 	b.SetField(field)
 	return b
-}
-
-// dateRange matches since <= field < before; a zero bound is open.
-func dateRange(field string, since, before time.Time) query.Query {
-	incl, excl := true, false
-	r := bleve.NewDateRangeInclusiveQuery(since, before, &incl, &excl)
-	r.SetField(field)
-	return r
 }
