@@ -98,12 +98,9 @@ const (
 	fPublic       = "public"
 	fEmbargoed    = "embargoed"
 	fConfidential = "confidential"
-	fPublished    = "published"
-	fModified     = "modified"
-	fCreated      = "created"
 	// Sort keys: one fixed-width keyword per value, so that sorting reads a
-	// short doc value instead of a date or number field's sixteen
-	// precision-shifted terms (which the range filters still use).
+	// short doc value; the date range filters read them too. The creation
+	// date has only its key: no filter reads it.
 	fPublishedKey = "published_key"
 	fModifiedKey  = "modified_key"
 	fCreatedKey   = "created_key"
@@ -150,8 +147,6 @@ func (d *Document) fields() map[string]any {
 		fPublic:       d.Public,
 		fEmbargoed:    d.Embargoed,
 		fConfidential: d.Confidential,
-		fCreated:      d.Created,
-		fModified:     d.Modified,
 		fCreatedKey:   timeKey(d.Created),
 		fModifiedKey:  timeKey(d.Modified),
 		fViewsKey:     countKey(d.Views),
@@ -159,7 +154,6 @@ func (d *Document) fields() map[string]any {
 		fSharesKey:    countKey(d.Shares),
 	}
 	if !d.Published.IsZero() {
-		m[fPublished] = d.Published
 		m[fPublishedKey] = timeKey(d.Published)
 		m[fYear] = strconv.Itoa(d.Published.UTC().Year())
 	}

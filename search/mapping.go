@@ -10,7 +10,7 @@ import (
 // schemaVersion changes whenever the mapping or the way documents are turned
 // into fields changes; an index built under another version is discarded on
 // Open and reports Applied() == 0, which tells the caller to Rebuild.
-const schemaVersion = "carrel-search-3"
+const schemaVersion = "carrel-search-4"
 
 // fieldBoost is an analysed field that plain query terms search, with the
 // boost a match in it gets.
@@ -55,14 +55,6 @@ func newMapping() mapping.IndexMapping {
 		f.DocValues = docValues
 		return f
 	}
-	// Dates are for range filters only; sorting reads their *_key fields.
-	date := func() *mapping.FieldMapping {
-		f := bleve.NewDateTimeFieldMapping()
-		f.Store = false
-		f.IncludeInAll = false
-		f.DocValues = false
-		return f
-	}
 	boolean := func() *mapping.FieldMapping {
 		f := bleve.NewBooleanFieldMapping()
 		f.Store = false
@@ -89,9 +81,6 @@ func newMapping() mapping.IndexMapping {
 	for _, name := range []string{fFacets, fAuthor, fKeyword, fTitleSort,
 		fPublishedKey, fModifiedKey, fCreatedKey, fViewsKey, fDownloadsKey, fSharesKey} {
 		dm.AddFieldMappingsAt(name, exact(true))
-	}
-	for _, name := range []string{fPublished, fModified, fCreated} {
-		dm.AddFieldMappingsAt(name, date())
 	}
 	for _, name := range []string{fPublic, fEmbargoed, fConfidential} {
 		dm.AddFieldMappingsAt(name, boolean())

@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -55,7 +57,7 @@ func (ix *Index) Rebuild(ctx context.Context, seq int64, feed func(yield func(Do
 			_ = os.RemoveAll(filepath.Join(ix.dir, g.name))
 		}
 	}
-	if err := fill(ctx, g.idx, feed, progress); err != nil {
+	if err := fill(ctx, g.idx, feed, progress, rebuildBatchSize); err != nil {
 		discard()
 		return err
 	}
@@ -103,23 +105,39 @@ func (ix *Index) startRebuild(seq int64) (int64, error) {
 // Online is the seq that asks Rebuild for an online rebuild.
 const Online = -1
 
-// fill indexes everything feed yields into idx, in batches.
-func fill(ctx context.Context, idx bleve.Index, feed func(yield func(Document) error) error, progress func(done int)) error {
-	b := idx.NewBatch()
+// fill indexes everything feed yields into idx, in batches of batchSize
+// documents, in no particular order: feed must yield each item once. feed
+// runs on the calling goroutine while rebuildWorkers others index the
+// batches it fills: each Bleve batch builds its segment on the goroutine
+// that submits it, so one goroutine would leave the other cores idle while
+// it reads the catalog, and the catalog idle while it builds segments.
+func fill(ctx context.Context, idx bleve.Index, feed func(yield func(Document) error) error, progress func(done int), batchSize int) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	batches := make(chan *bleve.Batch, 1)
+	var wg sync.WaitGroup
+	var mu sync.Mutex // serialises progress, which need not be safe for concurrent use
 	done := 0
-	flush := func() error {
-		if b.Size() == 0 {
-			return nil
-		}
-		if err := idx.Batch(b); err != nil {
-			return app.Internal(err, "cannot build the search index")
-		}
-		b.Reset()
-		if progress != nil {
-			progress(done)
-		}
-		return nil
+	for range rebuildWorkers() {
+		wg.Go(func() {
+			for b := range batches {
+				if ctx.Err() != nil {
+					continue // drain, so that the feed never blocks
+				}
+				if err := idx.Batch(b); err != nil {
+					cancel(app.Internal(err, "cannot build the search index"))
+					continue
+				}
+				mu.Lock()
+				done += b.Size()
+				if progress != nil {
+					progress(done)
+				}
+				mu.Unlock()
+			}
+		})
 	}
+	b := idx.NewBatch()
 	err := feed(func(d Document) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -130,12 +148,20 @@ func fill(ctx context.Context, idx bleve.Index, feed func(yield func(Document) e
 		if err := b.Index(docID(d.ItemID), d.fields()); err != nil {
 			return app.Internal(err, "cannot index item "+strconv.FormatInt(d.ItemID, 10))
 		}
-		done++
-		if b.Size() >= rebuildBatchSize {
-			return flush()
+		if b.Size() >= batchSize {
+			batches <- b
+			b = idx.NewBatch()
 		}
 		return nil
 	})
+	if err == nil && b.Size() > 0 {
+		batches <- b
+	}
+	close(batches)
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() {
+		return cause // a worker's error, which also ended the feed
+	}
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -148,8 +174,12 @@ func fill(ctx context.Context, idx bleve.Index, feed func(yield func(Document) e
 		}
 		return app.Internal(err, "the search index rebuild feed failed")
 	}
-	return flush()
+	return nil
 }
+
+// rebuildWorkers is how many batches a rebuild indexes at once: one per
+// core, since each is CPU-bound.
+func rebuildWorkers() int { return max(1, runtime.GOMAXPROCS(0)) }
 
 // swap replays the changes applied during the rebuild into g, records its
 // sequence number, makes it the live generation and drops the old one. It

@@ -237,3 +237,79 @@ func TestRebuild_Online(t *testing.T) {
 		t.Errorf("the item applied during the rebuild: found %v", got)
 	}
 }
+
+// TestFill checks the parallel bulk load under a rebuild with batches small
+// enough that several are indexed at once.
+func TestFill(t *testing.T) {
+	ctx := context.Background()
+	docs := SyntheticDocuments(3, 1050)
+	feed := func(yield func(Document) error) error {
+		for _, d := range docs {
+			if err := yield(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	t.Run("everything, progress in order", func(t *testing.T) {
+		g := mustGeneration(t)
+		var progress []int
+		if err := fill(ctx, g.idx, feed, func(done int) { progress = append(progress, done) }, 100); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := g.idx.DocCount(); n != uint64(len(docs)) {
+			t.Errorf("DocCount() = %d, want %d", n, len(docs))
+		}
+		if len(progress) != 11 || !slices.IsSorted(progress) || progress[len(progress)-1] != len(docs) {
+			t.Errorf("progress reports %v, want 11 rising counts ending at %d", progress, len(docs))
+		}
+	})
+	t.Run("indexing fails", func(t *testing.T) {
+		g, err := (&Index{mapping: newMapping()}).newGeneration()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = g.idx.Close() // every batch now fails
+		fed := 0
+		err = fill(ctx, g.idx, func(yield func(Document) error) error {
+			for _, d := range docs {
+				if err := yield(d); err != nil {
+					return err
+				}
+				fed++
+			}
+			return nil
+		}, nil, 100)
+		wantCode(t, err, app.EINTERNAL)
+		if !strings.Contains(err.Error(), "cannot build the search index") {
+			t.Errorf("error %v does not say indexing failed", err)
+		}
+		if fed == len(docs) {
+			t.Errorf("the feed ran to the end after indexing had failed")
+		}
+	})
+	t.Run("bad document", func(t *testing.T) {
+		g := mustGeneration(t)
+		err := fill(ctx, g.idx, func(yield func(Document) error) error {
+			for _, d := range docs[:250] {
+				if err := yield(d); err != nil {
+					return err
+				}
+			}
+			return yield(Document{})
+		}, nil, 100)
+		wantCode(t, err, app.EINVALID)
+	})
+}
+
+// mustGeneration is a new in-memory generation, closed after the test.
+func mustGeneration(t *testing.T) *generation {
+	t.Helper()
+	ix := &Index{mapping: newMapping()}
+	g, err := ix.newGeneration()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = g.idx.Close() })
+	return g
+}

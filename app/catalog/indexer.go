@@ -76,8 +76,17 @@ func (db *DB) NewIndexer(ctx context.Context, ix *search.Index) (*Indexer, error
 }
 
 // gatherFor is how long a pass waits, once a change has woken it, for
-// more changes to share its batch, unless a search is waiting for it.
-const gatherFor = 200 * time.Millisecond
+// more changes to share its batch, unless a search is waiting for it; a
+// pass applies at most batchChanges changes in one index batch. Searches
+// never wait the gathering out (they hurry the pass), so it can be long:
+// under a bulk deposit a batch then holds hundreds of items, and scorch
+// builds and merges far fewer small segments. Measured at 100,000 items
+// with 8 clients, 2 s instead of 0.2 s cut the CPU time per created and
+// published item by about a quarter.
+const (
+	gatherFor    = 2 * time.Second
+	batchChanges = 2000
+)
 
 // follow runs a pass each time a change wakes it, until Stop.
 func (in *Indexer) follow(ctx context.Context) {
@@ -207,7 +216,7 @@ func (in *Indexer) CatchUp(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		seq, ids, err := in.db.changesAfter(ctx, after, 500)
+		seq, ids, err := in.db.changesAfter(ctx, after, batchChanges)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
