@@ -108,10 +108,15 @@ func (r *report) markdown() string {
 	})
 	p("")
 	if last := r.sizes[len(r.sizes)-1]; last.items < 1_000_000 {
-		seedRate := float64(last.seeded) / last.seedTime.Seconds()
 		reindexRate := float64(last.reindexItems) / last.reindex.Seconds()
-		p("**No 1M-item run in this report.** At the rates measured above at %d items on this shared machine, seeding 1M items", last.items)
-		p("would take about %.0f min and reindexing them about %.0f min, so the 1M targets are not judged here; run", 1e6/seedRate/60, 1e6/reindexRate/60)
+		if last.seedTime > 0 {
+			seedRate := float64(last.seeded) / last.seedTime.Seconds()
+			p("**No 1M-item run in this report.** At the rates measured above at %d items on this shared machine, seeding 1M items", last.items)
+			p("would take about %.0f min and reindexing them about %.0f min, so the 1M targets are not judged here; run", 1e6/seedRate/60, 1e6/reindexRate/60)
+		} else {
+			p("**No 1M-item run in this report.** At the reindex rate measured above at %d items on this shared machine,", last.items)
+			p("reindexing 1M items would take about %.0f min, so the 1M targets are not judged here; run", 1e6/reindexRate/60)
+		}
 		p("`BENCH_SEARCH_SIZES=100000,1000000 make bench` on a quiet machine to judge them.")
 		p("")
 	}
