@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -137,8 +138,18 @@ func (b builder) named(idField, nameField string, t term) query.Query {
 // text matches a word (all of its tokens) or a phrase in one analysed
 // field, or returns nil when the analyser leaves no token.
 func (b builder) text(field, analyzer string, t term) query.Query {
-	if a := b.mapping.AnalyzerNamed(analyzer); a != nil && len(a.Analyze([]byte(t.text))) == 0 {
-		return nil
+	a := b.mapping.AnalyzerNamed(analyzer)
+	var tokens analysis.TokenStream
+	if a != nil {
+		if tokens = a.Analyze([]byte(t.text)); len(tokens) == 0 {
+			return nil
+		}
+	}
+	if len(tokens) == 1 {
+		// One token, as most words are: the term itself, which Bleve
+		// searches without the conjunction a match query wraps it in and
+		// can merge with other terms' postings when nothing is scored.
+		return termQuery(field, string(tokens[0].Term))
 	}
 	if t.phrase {
 		q := bleve.NewMatchPhraseQuery(t.text)

@@ -98,8 +98,6 @@ const (
 	fPublic       = "public"
 	fEmbargoed    = "embargoed"
 	fConfidential = "confidential"
-	fPublished    = "published" // dateTerms, for range filters (see dateRange)
-	fModified     = "modified"
 	// Sort keys: one fixed-width keyword per value, so that sorting reads a
 	// short doc value; the date range filters read them too. The creation
 	// date has only its key: no filter reads it.
@@ -149,7 +147,6 @@ func (d *Document) fields() map[string]any {
 		fPublic:       d.Public,
 		fEmbargoed:    d.Embargoed,
 		fConfidential: d.Confidential,
-		fModified:     dateTerms(d.Modified),
 		fCreatedKey:   timeKey(d.Created),
 		fModifiedKey:  timeKey(d.Modified),
 		fViewsKey:     countKey(d.Views),
@@ -157,7 +154,6 @@ func (d *Document) fields() map[string]any {
 		fSharesKey:    countKey(d.Shares),
 	}
 	if !d.Published.IsZero() {
-		m[fPublished] = dateTerms(d.Published)
 		m[fPublishedKey] = timeKey(d.Published)
 		m[fYear] = strconv.Itoa(d.Published.UTC().Year())
 	}

@@ -3,8 +3,6 @@ package search
 import (
 	"slices"
 	"strings"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
 // Facet counting reads each matching item's doc values, once per field, and
@@ -53,27 +51,29 @@ func TotalledFacets() []string {
 	return []string{FacetItemType, FacetCategory, FacetLicense, FacetYear, FacetGroup, FacetExtension}
 }
 
-// addFacets asks req to count the named facets; with totals it leaves the
-// shared ones out, which totals hold.
-func addFacets(req *bleve.SearchRequest, names []string, size int, totals bool) {
+// countedFields are the fields a search counts for the named facets; with
+// totals it leaves the shared ones out, which totals hold.
+func countedFields(names []string, totals bool) []string {
+	var fields []string
 	shared := false
 	for _, name := range names {
 		if _, ok := facetCodes()[name]; ok {
 			shared = !totals
 			continue
 		}
-		req.AddFacet(name, bleve.NewFacetRequest(facetFields()[name], size))
+		fields = append(fields, facetFields()[name])
 	}
 	if shared {
-		req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, maxSharedTerms))
+		fields = append(fields, fFacets)
 	}
+	return fields
 }
 
-// facetCounts turns Bleve's facet results into counts by facet name: the
+// facetCounts turns the counts by field into counts by facet name: the
 // named facets only, each cut to its size, most frequent first and equal
 // counts in term order, so that output is stable.
 // The shared facets come from totals instead when it is not nil.
-func facetCounts(res *bleve.SearchResult, names []string, size int, totals map[string]int) map[string][]FacetCount {
+func facetCounts(counted map[string]map[string]int, names []string, size int, totals map[string]int) map[string][]FacetCount {
 	byName := make(map[string][]FacetCount, len(names))
 	for _, name := range names {
 		byName[name] = []FacetCount{}
@@ -82,8 +82,12 @@ func facetCounts(res *bleve.SearchResult, names []string, size int, totals map[s
 	for name, code := range facetCodes() {
 		byCode[code] = name
 	}
+	byField := map[string]string{}
+	for name, field := range facetFields() {
+		byField[field] = name
+	}
 	add := func(field, term string, n int) {
-		name := field
+		name := byField[field]
 		if field == fFacets {
 			if len(term) < 2 || term[1] != ':' {
 				return
@@ -94,12 +98,12 @@ func facetCounts(res *bleve.SearchResult, names []string, size int, totals map[s
 			byName[name] = append(counts, FacetCount{Term: term, Count: n})
 		}
 	}
-	for field, fr := range res.Facets {
-		if fr.Terms == nil || (field == fFacets && totals != nil) {
+	for field, terms := range counted {
+		if field == fFacets && totals != nil {
 			continue
 		}
-		for _, t := range fr.Terms.Terms() {
-			add(field, t.Term, t.Count)
+		for term, n := range terms {
+			add(field, term, n)
 		}
 	}
 	for term, n := range totals {

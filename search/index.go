@@ -49,6 +49,8 @@ type Index struct {
 	// and swapped generations); cache holds public answers keyed by it.
 	changes atomic.Uint64
 	cache   resultCache
+	// columns hold the values that counting and sorting read, by segment.
+	columns columnStore
 	// totals are the shared facet counts of everything public, moved with
 	// each change; set only under applyMu.
 	totals facetTotals

@@ -75,7 +75,7 @@ func newMapping() mapping.IndexMapping {
 		dm.AddFieldMappingsAt(name, text(standard.Name, false))
 	}
 	for _, name := range []string{fItemType, fCategory, fLicense, fYear, fGroup, fInstitution, fExtension, fOwner,
-		fORCID, fDOI, fHandle, fResourceDOI, fPublished, fModified} {
+		fORCID, fDOI, fHandle, fResourceDOI} {
 		dm.AddFieldMappingsAt(name, exact(false))
 	}
 	for _, name := range []string{fFacets, fAuthor, fKeyword, fTitleSort,

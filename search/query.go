@@ -251,7 +251,7 @@ func (q *Query) validate() error {
 func (q *Query) accessFilter() query.Query {
 	switch q.Scope {
 	case ScopeOwn:
-		return termQuery(fOwner, strconv.FormatInt(q.Viewer.AccountID, 10))
+		return q.ownerFilter().query()
 	case ScopeAll:
 		return bleve.NewMatchAllQuery()
 	}
@@ -261,54 +261,75 @@ func (q *Query) accessFilter() query.Query {
 	return b
 }
 
-// filters are the structured filters of q, each a query that must match.
-func (q *Query) filters() []query.Query {
-	var fs []query.Query
+// filter keeps the items that carry any of terms in field; in idField,
+// the terms are document ids.
+type filter struct {
+	field string
+	terms []string
+}
+
+// idField is the field of Bleve's document ids.
+const idField = "_id"
+
+// query is f as a Bleve query.
+func (f filter) query() query.Query {
+	if f.field == idField {
+		return bleve.NewDocIDQuery(f.terms)
+	}
+	if len(f.terms) == 1 {
+		return termQuery(f.field, f.terms[0])
+	}
+	any := make([]query.Query, 0, len(f.terms))
+	for _, t := range f.terms {
+		any = append(any, termQuery(f.field, t))
+	}
+	return bleve.NewDisjunctionQuery(any...)
+}
+
+// filters are the structured filters of q, each of which must hold,
+// except the date filters (keyRanges).
+func (q *Query) filters() []filter {
+	var fs []filter
+	one := func(field, term string) { fs = append(fs, filter{field, []string{term}}) }
 	if q.ItemType != 0 {
-		fs = append(fs, termQuery(fItemType, strconv.Itoa(q.ItemType)))
+		one(fItemType, strconv.Itoa(q.ItemType))
 	}
 	if q.GroupID != 0 {
-		fs = append(fs, termQuery(fGroup, strconv.FormatInt(q.GroupID, 10)))
+		one(fGroup, strconv.FormatInt(q.GroupID, 10))
 	}
 	if q.InstitutionID != 0 {
-		fs = append(fs, termQuery(fInstitution, strconv.FormatInt(q.InstitutionID, 10)))
-	}
-	if !q.PublishedSince.IsZero() || !q.PublishedBefore.IsZero() {
-		fs = append(fs, dateRange(fPublished, fPublishedKey, q.PublishedSince, q.PublishedBefore))
-	}
-	if !q.ModifiedSince.IsZero() {
-		fs = append(fs, dateRange(fModified, fModifiedKey, q.ModifiedSince, time.Time{}))
+		one(fInstitution, strconv.FormatInt(q.InstitutionID, 10))
 	}
 	if q.DOI != "" {
-		fs = append(fs, termQuery(fDOI, normalizeDOI(q.DOI)))
+		one(fDOI, normalizeDOI(q.DOI))
 	}
 	if q.Handle != "" {
-		fs = append(fs, termQuery(fHandle, normalizeHandle(q.Handle)))
+		one(fHandle, normalizeHandle(q.Handle))
 	}
 	if q.ResourceDOI != "" {
-		fs = append(fs, termQuery(fResourceDOI, normalizeDOI(q.ResourceDOI)))
+		one(fResourceDOI, normalizeDOI(q.ResourceDOI))
 	}
 	if q.ORCID != "" {
-		fs = append(fs, termQuery(fORCID, normalizeORCID(q.ORCID)))
+		one(fORCID, normalizeORCID(q.ORCID))
 	}
 	if len(q.Groups) > 0 {
-		any := make([]query.Query, 0, len(q.Groups))
+		f := filter{field: fGroup}
 		for _, id := range q.Groups {
-			any = append(any, termQuery(fGroup, strconv.FormatInt(id, 10)))
+			f.terms = append(f.terms, strconv.FormatInt(id, 10))
 		}
-		fs = append(fs, bleve.NewDisjunctionQuery(any...))
+		fs = append(fs, f)
 	}
 	for _, name := range FacetNames() {
 		for _, v := range q.Terms[name] {
-			fs = append(fs, termQuery(facetFields()[name], facetTerm(name, v)))
+			one(facetFields()[name], facetTerm(name, v))
 		}
 	}
 	if q.ItemIDs != nil {
-		ids := make([]string, len(q.ItemIDs))
+		f := filter{field: idField, terms: make([]string, len(q.ItemIDs))}
 		for i, id := range q.ItemIDs {
-			ids[i] = docID(id)
+			f.terms[i] = docID(id)
 		}
-		fs = append(fs, bleve.NewDocIDQuery(ids))
+		fs = append(fs, f)
 	}
 	return fs
 }
@@ -323,4 +344,46 @@ func boolQuery(field string, v bool) query.Query {
 	b := bleve.NewBoolFieldQuery(v)
 	b.SetField(field)
 	return b
+}
+
+// scopeFilters are q's filters and, for ScopeOwn, its access filter: with
+// the plan's own (the public's access, the dates), everything that decides
+// what a query without text matches.
+func (q *Query) scopeFilters() []filter {
+	fs := q.filters()
+	if q.Scope == ScopeOwn {
+		fs = append(fs, q.ownerFilter())
+	}
+	return fs
+}
+
+// ownerFilter keeps the viewer's own items, ScopeOwn's access filter.
+func (q *Query) ownerFilter() filter {
+	return filter{fOwner, []string{strconv.FormatInt(q.Viewer.AccountID, 10)}}
+}
+
+// keyRange keeps the items whose key in a sort field lies in [lo, hi); an
+// empty bound is open. Dates are filtered so, on their sort keys, which the
+// collector reads from a column: a date range query would instead merge
+// the postings of many precision-shifted terms.
+type keyRange struct {
+	field, lo, hi string
+}
+
+// keyRanges are q's date filters.
+func (q *Query) keyRanges() []keyRange {
+	var rs []keyRange
+	bound := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return timeKey(t)
+	}
+	if !q.PublishedSince.IsZero() || !q.PublishedBefore.IsZero() {
+		rs = append(rs, keyRange{fPublishedKey, bound(q.PublishedSince), bound(q.PublishedBefore)})
+	}
+	if !q.ModifiedSince.IsZero() {
+		rs = append(rs, keyRange{fModifiedKey, bound(q.ModifiedSince), ""})
+	}
+	return rs
 }

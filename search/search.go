@@ -3,13 +3,11 @@ package search
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"carrel/app"
@@ -81,12 +79,19 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if all {
 		totals = ix.totals.at(version)
 	}
-	req := ix.request(q, e, totals != nil)
+	tq, order := ix.query(q, e)
+	p := plan{order: order, after: q.After, public: q.Scope == ScopePublic, ranges: q.keyRanges()}
+	if !q.CountOnly {
+		p.want = q.Offset + q.Limit
+	}
+	if q.Facets {
+		p.count = countedFields(q.facetNames(), totals != nil)
+	}
 	if len(q.After) > 0 {
-		if len(q.After) != len(req.Sort) {
+		if len(q.After) != len(order) {
 			return nil, app.Errorf(app.EINVALID, "the position to continue after does not belong to a search in this order")
 		}
-		if err := req.Validate(); err != nil || !validAfter(req.Sort, q.After) {
+		if !validAfter(order, q.After) {
 			return nil, app.Errorf(app.EINVALID, "the position to continue after is malformed")
 		}
 	}
@@ -103,7 +108,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	defer release()
-	res, err := g.idx.SearchInContext(ctx, req)
+	start := time.Now()
+	var c *collected
+	if e == nil {
+		c, err = ix.collect(ctx, g, nil, q.scopeFilters(), p)
+	} else {
+		c, err = ix.collect(ctx, g, tq, nil, p)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, contextError(ctx.Err())
@@ -111,12 +122,31 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, app.Internal(err, "search failed")
 	}
 	if all && totals == nil {
-		ix.keepTotals(version, res)
+		ix.keepTotals(version, c.counts[fFacets])
 	}
-	r := result(res, q, req.Sort, totals)
+	r := &Result{Total: c.total, Hits: make([]Hit, 0, max(len(c.hits)-q.Offset, 0))}
+	for _, h := range c.hits[min(q.Offset, len(c.hits)):] {
+		hit := Hit{ItemID: h.id, Score: h.score}
+		if q.Cursor || len(q.After) > 0 {
+			hit.SortKeys = p.sortKeys(h)
+		}
+		r.Hits = append(r.Hits, hit)
+	}
+	if q.Highlight && e != nil && len(r.Hits) > 0 {
+		if err := ix.highlight(ctx, g, bleve.NewConjunctionQuery(q.accessFilter(), tq), r.Hits); err != nil {
+			if ctx.Err() != nil {
+				return nil, contextError(ctx.Err())
+			}
+			return nil, app.Internal(err, "search failed")
+		}
+	}
+	if q.Facets {
+		r.Facets = facetCounts(c.counts, q.facetNames(), q.FacetSize, totals)
+	}
 	if counted != nil {
 		r.Facets = counted
 	}
+	r.Took = time.Since(start)
 	if cacheable {
 		ix.cache.store(version, whole, facetKey, r)
 	}
@@ -126,14 +156,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 // keepTotals keeps the shared facet counts of a browse of everything, made
 // at version, as the index's totals, if no change has been applied since.
 // It does not wait for a change being applied: the next browse counts again.
-func (ix *Index) keepTotals(version uint64, res *bleve.SearchResult) {
-	if res.Facets[fFacets] == nil || !ix.applyMu.TryLock() {
+func (ix *Index) keepTotals(version uint64, counts map[string]int) {
+	if counts == nil || !ix.applyMu.TryLock() {
 		return
 	}
 	defer ix.applyMu.Unlock()
 	if ix.changes.Load() == version {
-		counts := map[string]int{}
-		addTerms(counts, res)
 		ix.totals.set(version, counts)
 	}
 }
@@ -146,44 +174,43 @@ func contextError(err error) error {
 	return &app.Error{Code: app.EUNPROCESSABLE, Message: "search was cancelled", Err: err}
 }
 
-// request builds the Bleve request for a validated query and its parsed
-// text: the text query ANDed with the filters and the access filter.
-func (ix *Index) request(q Query, e expr, totals bool) *bleve.SearchRequest {
-	must := []query.Query{q.accessFilter()}
-	must = append(must, q.filters()...)
-	hasText := e != nil
-	if hasText {
-		tq := builder{mapping: ix.mapping}.build(e)
-		if tq == nil {
-			// Only stop words or punctuation: nothing can match.
-			tq = bleve.NewMatchNoneQuery()
-		}
-		must = append(must, tq)
+// query builds the Bleve query for a validated query and its parsed text
+// (the text ANDed with the filters and the access filter) and its order.
+// The public's access filter and the date filters are left to the
+// collector, which reads them from columns (see plan).
+func (ix *Index) query(q Query, e expr) (query.Query, search.SortOrder) {
+	var must []query.Query
+	switch q.Scope {
+	case ScopePublic, ScopeAll:
+	default:
+		must = append(must, q.accessFilter())
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit, q.Offset, false)
-	order := sortOrder(q, hasText)
-	if q.CountOnly {
-		order = search.SortOrder{&search.SortDocID{}} // nothing is collected to sort
+	for _, f := range q.filters() {
+		must = append(must, f.query())
 	}
-	req.SortByCustom(order)
-	if len(q.After) > 0 {
-		req.SearchAfter = q.After
+	if e != nil {
+		must = append(must, ix.textQuery(e))
 	}
-	if _, byScore := order[0].(*search.SortScore); !byScore {
-		// Scores would only be thrown away: skip computing them, which
-		// matters most for browsing everything.
-		req.Score = bleve.ScoreNone
+	var order search.SortOrder
+	if !q.CountOnly {
+		order = sortOrder(q, e != nil)
 	}
-	if q.Facets {
-		addFacets(req, q.facetNames(), q.FacetSize, totals)
+	switch len(must) {
+	case 0:
+		return bleve.NewMatchAllQuery(), order
+	case 1:
+		return must[0], order
 	}
-	if q.Highlight && hasText {
-		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		for _, f := range highlightFields() {
-			req.Highlight.AddField(f)
-		}
+	return bleve.NewConjunctionQuery(must...), order
+}
+
+// textQuery is the query of a parsed text.
+func (ix *Index) textQuery(e expr) query.Query {
+	if tq := (builder{mapping: ix.mapping}).build(e); tq != nil {
+		return tq
 	}
-	return req
+	// Only stop words or punctuation: nothing can match.
+	return bleve.NewMatchNoneQuery()
 }
 
 // sortOrder is the requested order; ties in a field's order go newest
@@ -248,43 +275,4 @@ func validAfter(order search.SortOrder, after []string) bool {
 		}
 	}
 	return true
-}
-
-// result converts Bleve's answer.
-func result(res *bleve.SearchResult, q Query, order search.SortOrder, totals map[string]int) *Result {
-	r := &Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
-	for _, h := range res.Hits {
-		id, err := strconv.ParseInt(h.ID, 10, 64)
-		if err != nil {
-			continue // not an item document; none are written, but never trust ids blindly
-		}
-		hit := Hit{ItemID: id, Score: h.Score}
-		if q.Cursor || len(q.After) > 0 {
-			hit.SortKeys = sortKeys(order, h)
-		}
-		if q.Highlight && len(h.Fragments) > 0 {
-			hit.Snippets = make(map[string][]string, len(h.Fragments))
-			for f, frags := range h.Fragments {
-				hit.Snippets[f] = frags
-			}
-		}
-		r.Hits = append(r.Hits, hit)
-	}
-	if q.Facets {
-		r.Facets = facetCounts(res, q.facetNames(), q.FacetSize, totals)
-	}
-	return r
-}
-
-// sortKeys are a hit's values in the query's order, as SearchAfter takes
-// them: Bleve reports a score's place as "_score", so the score itself is
-// written there, exactly.
-func sortKeys(order search.SortOrder, h *search.DocumentMatch) []string {
-	keys := slices.Clone(h.DecodedSort)
-	for i, so := range order {
-		if _, ok := so.(*search.SortScore); ok && i < len(keys) {
-			keys[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
-		}
-	}
-	return keys
 }

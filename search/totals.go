@@ -42,7 +42,7 @@ func (t *facetTotals) set(version uint64, counts map[string]int) {
 // browsesAll reports whether q asks for the public's view of everything,
 // the query whose facets facetTotals keeps.
 func (q *Query) browsesAll(e expr) bool {
-	return q.Scope == ScopePublic && e == nil && len(q.filters()) == 0
+	return q.Scope == ScopePublic && e == nil && len(q.filters()) == 0 && len(q.keyRanges()) == 0
 }
 
 // sharedCounts counts the shared facet terms of the public items among
@@ -108,6 +108,6 @@ func changedIDs(put []Document, del []int64) []string {
 // first reader to browse after a start or a rebuild finds them counted;
 // the index keeps the counts current from then on.
 func (ix *Index) CountEverything(ctx context.Context) error {
-	_, err := ix.Search(ctx, Query{CountOnly: true, Facets: true, FacetNames: TotalledFacets()})
+	_, err := ix.Search(ctx, Query{Limit: 1, Facets: true, FacetNames: TotalledFacets()})
 	return err
 }
