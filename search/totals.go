@@ -106,8 +106,21 @@ func changedIDs(put []Document, del []int64) []string {
 
 // CountEverything counts the facets of everything public, so that the
 // first reader to browse after a start or a rebuild finds them counted;
-// the index keeps the counts current from then on.
+// the index keeps the counts current from then on. It also makes the
+// columns every order and the author and keyword facets read (see
+// columns.go), so that no reader waits for those either.
 func (ix *Index) CountEverything(ctx context.Context) error {
-	_, err := ix.Search(ctx, Query{Limit: 1, Facets: true, FacetNames: TotalledFacets()})
-	return err
+	if _, err := ix.Search(ctx, Query{Limit: 1, Facets: true, FacetNames: TotalledFacets()}); err != nil {
+		return err
+	}
+	if _, err := ix.Search(ctx, Query{CountOnly: true, Facets: true, NoCache: true,
+		FacetNames: []string{FacetAuthor, FacetKeyword}}); err != nil {
+		return err
+	}
+	for by := range sortFields() {
+		if _, err := ix.Search(ctx, Query{Sort: by, Limit: 1, NoCache: true}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
