@@ -5,13 +5,12 @@ import (
 	"strings"
 )
 
-// Facet counting reads each matching item's doc values, once per field, and
-// at scale that read is most of a search's cost. So the facets with few
-// distinct terms share one field, fFacets, whose terms are the facet's code,
-// a colon and the term ("t:3" is item type 3): one field to read per hit
-// instead of six. Authors and keywords have many terms each and are counted
-// from their own fields, so a search that does not count them does not pay
-// for them.
+// The facets with few distinct terms share one field, fFacets, whose terms
+// are the facet's code, a colon and the term ("t:3" is item type 3): one
+// column to read per match instead of six (see columns.go), and one doc
+// value field for the kept totals' counts of changed items (sharedCounts).
+// Authors and keywords have many terms each and are counted from their own
+// fields, so a search that does not count them does not pay for them.
 const fFacets = "facets"
 
 // facetCodes are the one-letter codes of the facets counted from fFacets.

@@ -45,8 +45,10 @@ func newMapping() mapping.IndexMapping {
 		f.DocValues = false
 		return f
 	}
-	// Exact terms; only the fields a search sorts on or counts keep doc
-	// values, which are what a search reads per hit.
+	// Exact terms. The fields a search sorts on or counts keep doc values,
+	// which Bleve's own facet counting and sorting read: the kept totals
+	// count changed items with it (sharedCounts), and the tests compare
+	// Carrel's collector, which reads columns made from the terms, with it.
 	exact := func(docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Store = false

@@ -66,10 +66,9 @@ type Query struct {
 	// holds (keyset paging, with no offset limit); Offset must then be 0.
 	After []string
 	// Cursor asks for hits whose SortKeys After can continue from: the
-	// order then breaks every tie, by published date and item id, which
-	// costs a read per matching item. Without it (and without After) ties
-	// keep the index's order, which is stable while the index is unchanged,
-	// and SortKeys are empty.
+	// order then breaks every tie, by published date and item id. Without
+	// it (and without After) ties keep the index's order, which is stable
+	// while the index is unchanged, and SortKeys are empty.
 	Cursor bool
 	Limit  int // 1..MaxLimit; 0 means DefaultLimit
 	// CountOnly returns no hits, only the total and the facets: the cheap

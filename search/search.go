@@ -116,10 +116,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		c, err = ix.collect(ctx, g, tq, nil, p)
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, contextError(ctx.Err())
-		}
-		return nil, app.Internal(err, "search failed")
+		return nil, searchError(ctx, err)
 	}
 	if all && totals == nil {
 		ix.keepTotals(version, c.counts[fFacets])
@@ -134,10 +131,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	if q.Highlight && e != nil && len(r.Hits) > 0 {
 		if err := ix.highlight(ctx, g, bleve.NewConjunctionQuery(q.accessFilter(), tq), r.Hits); err != nil {
-			if ctx.Err() != nil {
-				return nil, contextError(ctx.Err())
-			}
-			return nil, app.Internal(err, "search failed")
+			return nil, searchError(ctx, err)
 		}
 	}
 	if q.Facets {
@@ -164,6 +158,15 @@ func (ix *Index) keepTotals(version uint64, counts map[string]int) {
 	if ix.changes.Load() == version {
 		ix.totals.set(version, counts)
 	}
+}
+
+// searchError reports a search that failed: stopped by its context, or
+// not.
+func searchError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return contextError(ctx.Err())
+	}
+	return app.Internal(err, "search failed")
 }
 
 // contextError reports a search stopped by its context.
