@@ -84,9 +84,10 @@ const tokenTouchInterval = time.Minute
 func (db *DB) AccountByTokenHash(ctx context.Context, hash string) (*app.Account, error) {
 	var tokenID int64
 	var lastUsed string
+	// Every API request runs this: "+?" keeps it prepared (see Open).
 	row := db.read.QueryRowContext(ctx, `SELECT t.id, t.last_used_at, `+prefixed("a.", accountColumns)+`
 		FROM tokens t JOIN accounts a ON a.id = t.account_id
-		WHERE t.hash = ? AND t.revoked_at = '' AND a.active = 1`, hash)
+		WHERE t.hash = +? AND t.revoked_at = '' AND a.active = 1`, hash)
 	var a app.Account
 	var created string
 	if err := row.Scan(&tokenID, &lastUsed, &a.ID, &a.Email, &a.FirstName, &a.LastName, &a.ORCID, &a.Admin, &a.Active, &a.Quota, &a.GroupID, &created); err != nil {

@@ -262,8 +262,8 @@ const authorColumns = `SELECT id, full_name, first_name, last_name, orcid, accou
 // index on authors.orcid is partial (only rows with an ORCID iD), and SQLite
 // uses a partial index only when the query repeats its condition: without
 // it every create scanned the whole authors table (a million rows in a large
-// repository, 100 ms a create).
-const authorByORCID = `orcid = ? AND orcid != '' ORDER BY id LIMIT 1`
+// repository, 100 ms a create). "+?" keeps the statement prepared (see Open).
+const authorByORCID = `orcid = +? AND orcid != '' ORDER BY id LIMIT 1`
 
 // resolveAuthor returns the stored author an entry refers to: by id, by
 // ORCID iD if one is known, or a new author record for a new name.

@@ -69,8 +69,10 @@ func (db *DB) publishIn(ctx context.Context, tx *sql.Tx, id int64) (int, error) 
 		id, number, string(body), now); err != nil {
 		return 0, err
 	}
+	// "+?" here and below keeps the statements of a publish prepared (see
+	// Open).
 	if _, err := tx.ExecContext(ctx, `INSERT INTO version_files (item_id, version, file_id, position)
-		SELECT ?, ?, id, row_number() OVER (ORDER BY id) FROM files WHERE item_id = ? AND in_draft = 1`, id, number, id); err != nil {
+		SELECT ?, ?, id, row_number() OVER (ORDER BY id) FROM files WHERE item_id = +? AND in_draft = 1`, id, number, id); err != nil {
 		return 0, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE items SET status = 'public', curation_status = 'approved', version = ?, draft_changed = 0,
@@ -91,7 +93,7 @@ func checkPublishable(ctx context.Context, tx *sql.Tx, it *app.Item) error {
 		return err
 	}
 	var bad []string
-	rows, err := tx.QueryContext(ctx, `SELECT id, name, status FROM files WHERE item_id = ? AND in_draft = 1 AND status != 'available' ORDER BY id`, id)
+	rows, err := tx.QueryContext(ctx, `SELECT id, name, status FROM files WHERE item_id = +? AND in_draft = 1 AND status != 'available' ORDER BY id`, id)
 	if err != nil {
 		return err
 	}
@@ -132,7 +134,7 @@ func versionIn(ctx context.Context, q querier, itemID int64, number int) (*app.V
 		return nil, app.Internal(err, "decode version")
 	}
 	v.Files, err = queryFiles(ctx, q, `SELECT `+prefixed("f.", fileColumns)+` FROM version_files vf JOIN files f ON f.id = vf.file_id
-		WHERE vf.item_id = ? AND vf.version = ? ORDER BY vf.position`, itemID, number)
+		WHERE vf.item_id = +? AND vf.version = +? ORDER BY vf.position`, itemID, number)
 	return v, err
 }
 
