@@ -99,6 +99,7 @@ type columnStore struct {
 	entries map[columnKey]*columnEntry
 	tables  map[string]*termTable
 	tidied  time.Time
+	scratch sync.Pool // of *scratch, for scoring (score.go)
 }
 
 // init makes the maps; s.mu is held.

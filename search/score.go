@@ -1,0 +1,221 @@
+package search
+
+import (
+	"context"
+	"math"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// collectPlan collects the matches of tp on snap. Each segment's matches
+// are a bitmap made from the terms' postings; when the page is ordered by
+// relevance, the matches the collector accepts are then scored term at a
+// time: each term's postings add its score to an array by document, and
+// the query's tree combines the sums of each accepted match.
+func (s *columnStore) collectPlan(ctx context.Context, snap *scorch.IndexSnapshot, tp *textPlan, p plan) (*collected, error) {
+	c, err := newCollector(s, snap, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := tp.prepare(snap); err != nil {
+		return nil, err
+	}
+	var sc *scratch
+	if p.byScore() && p.want > 0 {
+		sc = s.takeScratch()
+	}
+	buf := make([]uint32, 1024)
+	var accepted []uint32
+	for i, ss := range snap.Segments() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		m := tp.root.matches(i)
+		if del := ss.Deleted(); del != nil && !del.IsEmpty() {
+			m = roaring.AndNot(m, del)
+		}
+		if m.IsEmpty() {
+			continue
+		}
+		if err := c.enter(i); err != nil {
+			return nil, err
+		}
+		accepted = accepted[:0]
+		it := m.ManyIterator()
+		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+			for _, d := range buf[:n] {
+				switch {
+				case !c.accept(uint64(d)):
+				case sc != nil:
+					accepted = append(accepted, d)
+				default:
+					c.consider(uint64(d), 0, c.offsets[i]+uint64(d))
+				}
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if sc != nil && len(accepted) > 0 {
+			// On an error the scratch arrays may hold sums, so they are
+			// dropped rather than given back.
+			if err := sc.score(ctx, c, tp, i, ss.Segment().Count(), accepted); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if sc != nil {
+		s.scratch.Put(sc)
+	}
+	return c.finish()
+}
+
+// scratch is the arrays one search scores a segment's matches in. They
+// are all zero between uses: what a search adds, it reads and clears.
+type scratch struct {
+	acc  [][]float64
+	cnt  [][]uint8
+	bits []uint64 // the accepted documents
+	it   segment.PostingsIterator
+}
+
+func (s *columnStore) takeScratch() *scratch {
+	if sc, ok := s.scratch.Get().(*scratch); ok {
+		return sc
+	}
+	return &scratch{}
+}
+
+// arrange gives tp's summing nodes arrays for a segment of size documents.
+func (sc *scratch) arrange(tp *textPlan, size uint64) {
+	for len(sc.acc) < len(tp.arrays) {
+		sc.acc, sc.cnt = append(sc.acc, nil), append(sc.cnt, nil)
+	}
+	for k, n := range tp.arrays {
+		if uint64(cap(sc.acc[k])) < size {
+			sc.acc[k], sc.cnt[k] = make([]float64, size), make([]uint8, size)
+		}
+		n.acc, n.cnt = sc.acc[k][:size], sc.cnt[k][:size]
+	}
+	if words := (size + 63) / 64; uint64(cap(sc.bits)) < words {
+		sc.bits = make([]uint64, words)
+	}
+}
+
+// advanceBelow: a term whose postings in a segment number more than this
+// many times the accepted matches is moved to each of them instead of
+// read in full.
+const advanceBelow = 16
+
+// score scores the accepted matches of segment seg, of size documents, in
+// index order, and offers each to c.
+func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg int, size uint64, accepted []uint32) error {
+	sc.arrange(tp, size)
+	for _, d := range accepted {
+		sc.bits[d>>6] |= 1 << (d & 63)
+	}
+	for _, t := range tp.terms {
+		if err := sc.add(t, seg, accepted); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, d := range accepted {
+		score, _ := tp.root.eval(d)
+		c.consider(uint64(d), score, c.offsets[seg]+uint64(d))
+		sc.bits[d>>6] = 0
+	}
+	return nil
+}
+
+// add adds term t's score to each accepted match of segment seg that
+// carries it.
+func (sc *scratch) add(t *tnode, seg int, accepted []uint32) error {
+	acc, cnt := t.acc, t.cnt
+	if t.into != nil {
+		acc, cnt = t.into.acc, t.into.cnt
+	}
+	card := t.bms[seg].GetCardinality()
+	if acc == nil || card == 0 {
+		return nil // not scored (under a NOT), or not in the segment
+	}
+	sc.it = t.pls[seg].Iterator(true, true, false, sc.it)
+	it := sc.it
+	one := func(p segment.Posting) {
+		d := p.Number()
+		// Bleve's TermQueryScorer, operation for operation.
+		v := math.Sqrt(float64(p.Frequency())) * p.Norm() * t.idf
+		if t.weight != 1.0 {
+			v = v * t.weight
+		}
+		acc[d] += v
+		cnt[d]++
+	}
+	if uint64(len(accepted))*advanceBelow < card {
+		var at uint64
+		started := false
+		for _, d := range accepted {
+			if started && at > uint64(d) {
+				continue
+			}
+			p, err := it.Advance(uint64(d))
+			if err != nil || p == nil {
+				return err
+			}
+			at, started = p.Number(), true
+			if at == uint64(d) {
+				one(p)
+			}
+		}
+		return nil
+	}
+	bits := sc.bits
+	for {
+		p, err := it.Next()
+		if err != nil || p == nil {
+			return err
+		}
+		if d := p.Number(); bits[d>>6]&(1<<(d&63)) != 0 {
+			one(p)
+		}
+	}
+}
+
+// eval is the score of document d of the segment being scored, as Bleve's
+// searcher of n scores it, and whether n matches it; it clears the sums it
+// reads. Every kid is evaluated, matched or not, so that all are cleared.
+func (n *tnode) eval(d uint32) (float64, bool) {
+	switch {
+	case n.acc != nil:
+		sum, k := n.acc[d], n.cnt[d]
+		n.acc[d], n.cnt[d] = 0, 0
+		if k == 0 {
+			return 0, false
+		}
+		if n.op == opOr {
+			return sum * (float64(k) / float64(len(n.kids))), true
+		}
+		return sum, true
+	case n.op == opNot:
+		return n.kids[0].eval(d)
+	}
+	var sum float64
+	matched := 0
+	for _, k := range n.kids {
+		if v, ok := k.eval(d); ok {
+			sum += v
+			matched++
+		}
+	}
+	switch {
+	case matched == 0:
+		return 0, false
+	case n.op == opOr:
+		return sum * (float64(matched) / float64(len(n.kids))), true
+	}
+	return sum, matched == len(n.kids)
+}
