@@ -82,8 +82,12 @@ func TestCollector_MatchesBleve(t *testing.T) {
 		{Terms: map[string][]string{FacetCategory: {strconv.FormatInt(pub.CategoryIDs[0], 10)}}, Sort: SortTitle},
 		{Terms: map[string][]string{FacetAuthor: {pub.Authors[0]}}, Text: "NOT nothingatall"},
 	}
-	for i, q := range queries {
-		t.Run(fmt.Sprint(i), func(t *testing.T) {
+	// Relevance is scored reading each term's postings as it pays, and
+	// each way always, on the same queries.
+	for n, q := range slices.Concat(queries, queries, queries) {
+		i := n % len(queries)
+		ix.columns.scoreBy = byte(n / len(queries))
+		t.Run(fmt.Sprint(i, "/", ix.columns.scoreBy), func(t *testing.T) {
 			q.Facets, q.FacetSize, q.Cursor, q.NoCache = true, MaxFacetSize, true, true
 			if q.Limit == 0 {
 				q.Limit = MaxLimit

@@ -61,7 +61,7 @@ func (s *columnStore) collectPlan(ctx context.Context, snap *scorch.IndexSnapsho
 		if sc != nil && len(accepted) > 0 {
 			// On an error the scratch arrays may hold sums, so they are
 			// dropped rather than given back.
-			if err := sc.score(ctx, c, tp, i, ss.Segment().Count(), accepted); err != nil {
+			if err := sc.score(ctx, c, tp, i, ss.Segment().Count(), accepted, s.scoreBy); err != nil {
 				return nil, err
 			}
 		}
@@ -109,15 +109,22 @@ func (sc *scratch) arrange(tp *textPlan, size uint64) {
 // read in full.
 const advanceBelow = 16
 
+// Values of columnStore.scoreBy.
+const (
+	scoreAuto = iota
+	streamAll
+	advanceAll
+)
+
 // score scores the accepted matches of segment seg, of size documents, in
 // index order, and offers each to c.
-func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg int, size uint64, accepted []uint32) error {
+func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg int, size uint64, accepted []uint32, by byte) error {
 	sc.arrange(tp, size)
 	for _, d := range accepted {
 		sc.bits[d>>6] |= 1 << (d & 63)
 	}
 	for _, t := range tp.terms {
-		if err := sc.add(t, seg, accepted); err != nil {
+		if err := sc.add(t, seg, accepted, by); err != nil {
 			return err
 		}
 	}
@@ -133,8 +140,8 @@ func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg in
 }
 
 // add adds term t's score to each accepted match of segment seg that
-// carries it.
-func (sc *scratch) add(t *tnode, seg int, accepted []uint32) error {
+// carries it, reading its postings as by says.
+func (sc *scratch) add(t *tnode, seg int, accepted []uint32, by byte) error {
 	acc, cnt := t.acc, t.cnt
 	if t.into != nil {
 		acc, cnt = t.into.acc, t.into.cnt
@@ -155,20 +162,21 @@ func (sc *scratch) add(t *tnode, seg int, accepted []uint32) error {
 		acc[d] += v
 		cnt[d]++
 	}
-	if uint64(len(accepted))*advanceBelow < card {
-		var at uint64
-		started := false
+	advance := uint64(len(accepted))*advanceBelow < card
+	if by != scoreAuto {
+		advance = by == advanceAll
+	}
+	if advance {
+		var cur segment.Posting // the posting the iterator is at, consumed
+		var err error
 		for _, d := range accepted {
-			if started && at > uint64(d) {
-				continue
+			if cur == nil || cur.Number() < uint64(d) {
+				if cur, err = it.Advance(uint64(d)); err != nil || cur == nil {
+					return err
+				}
 			}
-			p, err := it.Advance(uint64(d))
-			if err != nil || p == nil {
-				return err
-			}
-			at, started = p.Number(), true
-			if at == uint64(d) {
-				one(p)
+			if cur.Number() == uint64(d) {
+				one(cur)
 			}
 		}
 		return nil
