@@ -32,8 +32,15 @@ func (s *columnStore) collectPlan(ctx context.Context, snap *scorch.IndexSnapsho
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		m := tp.root.matches(i)
-		if del := ss.Deleted(); del != nil && !del.IsEmpty() {
+		del := ss.Deleted()
+		if del != nil && del.IsEmpty() {
+			del = nil
+		}
+		m, err := tp.root.matches(i, del)
+		if err != nil {
+			return nil, err
+		}
+		if del != nil {
 			m = roaring.AndNot(m, del)
 		}
 		if m.IsEmpty() {
@@ -131,6 +138,9 @@ func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg in
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	for _, n := range tp.phrases {
+		n.cur = n.hits[seg]
+	}
 	for _, d := range accepted {
 		score, _ := tp.root.eval(d)
 		c.consider(uint64(d), score, c.offsets[seg]+uint64(d))
@@ -220,6 +230,9 @@ func (n *tnode) eval(d uint32) (float64, bool) {
 		}
 	}
 	switch {
+	case n.op == opPhrase:
+		// The terms may all be in the field without standing as a phrase.
+		return sum, matched == len(n.kids) && n.cur != nil && n.cur.Contains(d)
 	case matched == 0:
 		return 0, false
 	case n.op == opOr:

@@ -6,6 +6,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -24,7 +25,7 @@ import (
 
 // tnode is a node of a textPlan.
 type tnode struct {
-	op   byte // opTerm, opOr, opAnd, opNot
+	op   byte // opTerm, opOr, opAnd, opNot, opPhrase
 	kids []*tnode
 	// not is what must not match, for opNot, whose only kid must; it is
 	// never scored.
@@ -40,6 +41,13 @@ type tnode struct {
 	// score is what multiplies tf × norm for a match: idf × the query
 	// weight (1 when there is none to multiply by, as for a lone term).
 	idf, weight float64
+	// pos is the term's place in its phrase, under an opPhrase.
+	pos int
+	// hits are an opPhrase's matches by segment, and cur those of the
+	// segment being scored.
+	hits []*roaring.Bitmap
+	cur  *roaring.Bitmap
+
 	// into is the OR of terms only whose sums this term adds to, or nil
 	// when the term keeps its own.
 	into *tnode
@@ -55,19 +63,23 @@ const (
 	opOr
 	opAnd
 	opNot
+	// opPhrase is an AND of terms of one field that must also stand in
+	// the document as they stand in the phrase (phrase.go).
+	opPhrase
 )
 
 // textPlan is a compiled query.
 type textPlan struct {
-	root   *tnode
-	terms  []*tnode // depth first: each OR's terms in their order
-	arrays []*tnode // the nodes that keep acc and cnt
+	root    *tnode
+	terms   []*tnode // depth first: each OR's terms in their order
+	arrays  []*tnode // the nodes that keep acc and cnt
+	phrases []*tnode
 }
 
-// compileText returns q's plan, or nil when q is not only terms, ANDs, ORs
-// and NOTs with something that must match.
-func compileText(q query.Query) *textPlan {
-	root := compileNode(q)
+// compileText returns q's plan, or nil when q is not only terms, phrases,
+// ANDs, ORs and NOTs with something that must match; m analyses phrases.
+func compileText(q query.Query, m mapping.IndexMapping) *textPlan {
+	root := compileNode(q, m)
 	if root == nil {
 		return nil
 	}
@@ -76,7 +88,7 @@ func compileText(q query.Query) *textPlan {
 	return tp
 }
 
-func compileNode(q query.Query) *tnode {
+func compileNode(q query.Query, m mapping.IndexMapping) *tnode {
 	switch q := q.(type) {
 	case *query.TermQuery:
 		if q.FieldVal == "" {
@@ -89,33 +101,35 @@ func compileNode(q query.Query) *tnode {
 		if q.Min > 0 || len(q.Disjuncts) > searcher.DisjunctionHeapTakeover {
 			return nil
 		}
-		return compileKids(opOr, q.Disjuncts)
+		return compileKids(opOr, q.Disjuncts, m)
 	case *query.ConjunctionQuery:
-		return compileKids(opAnd, q.Conjuncts)
+		return compileKids(opAnd, q.Conjuncts, m)
 	case *query.BooleanQuery:
 		if q.Should != nil || q.Filter != nil || q.Must == nil {
 			return nil
 		}
-		must := compileNode(q.Must)
+		must := compileNode(q.Must, m)
 		if must == nil || q.MustNot == nil {
 			return must
 		}
-		not := compileNode(q.MustNot)
+		not := compileNode(q.MustNot, m)
 		if not == nil {
 			return nil
 		}
 		return &tnode{op: opNot, kids: []*tnode{must}, not: not}
+	case *query.MatchPhraseQuery:
+		return compilePhrase(q, m)
 	}
 	return nil
 }
 
-func compileKids(op byte, qs []query.Query) *tnode {
+func compileKids(op byte, qs []query.Query, m mapping.IndexMapping) *tnode {
 	if len(qs) == 0 || len(qs) > math.MaxUint8 {
 		return nil // a count of matched terms is kept in a byte
 	}
 	n := &tnode{op: op, kids: make([]*tnode, len(qs))}
 	for i, q := range qs {
-		if n.kids[i] = compileNode(q); n.kids[i] == nil {
+		if n.kids[i] = compileNode(q, m); n.kids[i] == nil {
 			return nil
 		}
 	}
@@ -128,6 +142,9 @@ func (tp *textPlan) walk(n *tnode, excluded bool, term func(*tnode)) {
 	if n.op == opTerm {
 		term(n)
 		return
+	}
+	if n.op == opPhrase {
+		tp.phrases = append(tp.phrases, n)
 	}
 	shared := n.op == opOr && !excluded && termsOnly(n)
 	if shared {
@@ -188,7 +205,7 @@ func (tp *textPlan) prepare(snap *scorch.IndexSnapshot) error {
 		t.idf = 1.0 + math.Log(float64(total)/float64(t.count+1.0))
 	}
 	tp.root.order()
-	tp.terms, tp.arrays = tp.terms[:0], nil
+	tp.terms, tp.arrays, tp.phrases = tp.terms[:0], nil, nil
 	tp.walk(tp.root, false, func(t *tnode) { tp.terms = append(tp.terms, t) })
 	if tp.root.op == opTerm {
 		// A lone term's searcher is never given a query norm.
@@ -265,20 +282,34 @@ func postingsBitmap(pl segment.PostingsList) *roaring.Bitmap {
 }
 
 // matches is the documents of segment i that match n, deleted ones
-// included; read only.
-func (n *tnode) matches(i int) *roaring.Bitmap {
+// included except under a phrase, which leaves out del; read only.
+func (n *tnode) matches(i int, del *roaring.Bitmap) (*roaring.Bitmap, error) {
 	switch n.op {
 	case opTerm:
-		return n.bms[i]
+		return n.bms[i], nil
 	case opNot:
-		return roaring.AndNot(n.kids[0].matches(i), n.not.matches(i))
+		must, err := n.kids[0].matches(i, del)
+		if err != nil {
+			return nil, err
+		}
+		not, err := n.not.matches(i, del)
+		if err != nil {
+			return nil, err
+		}
+		return roaring.AndNot(must, not), nil
 	}
 	bms := make([]*roaring.Bitmap, len(n.kids))
 	for k, kid := range n.kids {
-		bms[k] = kid.matches(i)
+		var err error
+		if bms[k], err = kid.matches(i, del); err != nil {
+			return nil, err
+		}
 	}
-	if n.op == opOr {
-		return roaring.FastOr(bms...)
+	switch n.op {
+	case opOr:
+		return roaring.FastOr(bms...), nil
+	case opPhrase:
+		return n.phraseMatches(i, bms, del)
 	}
-	return roaring.FastAnd(bms...)
+	return roaring.FastAnd(bms...), nil
 }
