@@ -48,7 +48,7 @@ func compilePhrase(q *query.MatchPhraseQuery, m mapping.IndexMapping) *tnode {
 		}
 		at[pos] = true
 		n.kids = append(n.kids, &tnode{op: opTerm, field: q.FieldVal, term: slices.Clone(t.Term),
-			boost: q.BoostVal.Value(), pos: pos})
+			boost: q.BoostVal.Value(), pos: pos, in: n})
 	}
 	// Bleve's searcher takes the terms in the phrase's order before
 	// sorting them.

@@ -130,6 +130,17 @@ func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg in
 	for _, d := range accepted {
 		sc.bits[d>>6] |= 1 << (d & 63)
 	}
+	for _, n := range tp.phrases {
+		n.targets = n.targets[:0]
+		if n.hits[seg] == nil {
+			continue
+		}
+		for it := n.hits[seg].Iterator(); it.HasNext(); {
+			if d := it.Next(); sc.bits[d>>6]&(1<<(d&63)) != 0 {
+				n.targets = append(n.targets, d)
+			}
+		}
+	}
 	for _, t := range tp.terms {
 		if err := sc.add(t, seg, accepted, by); err != nil {
 			return err
@@ -137,9 +148,6 @@ func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg in
 	}
 	if err := ctx.Err(); err != nil {
 		return err
-	}
-	for _, n := range tp.phrases {
-		n.cur = n.hits[seg]
 	}
 	for _, d := range accepted {
 		score, _ := tp.root.eval(d)
@@ -159,6 +167,13 @@ func (sc *scratch) add(t *tnode, seg int, accepted []uint32, by byte) error {
 	card := t.bms[seg].GetCardinality()
 	if acc == nil || card == 0 {
 		return nil // not scored (under a NOT), or not in the segment
+	}
+	if t.in != nil {
+		// A phrase's term counts where the phrase stands only.
+		accepted, by = t.in.targets, advanceAll
+		if len(accepted) == 0 {
+			return nil
+		}
 	}
 	sc.it = t.pls[seg].Iterator(true, true, false, sc.it)
 	it := sc.it
@@ -220,6 +235,8 @@ func (n *tnode) eval(d uint32) (float64, bool) {
 		return sum, true
 	case n.op == opNot:
 		return n.kids[0].eval(d)
+	case n.op == opPhrase && len(n.targets) == 0:
+		return 0, false // nothing of its terms was added
 	}
 	var sum float64
 	matched := 0
@@ -230,9 +247,6 @@ func (n *tnode) eval(d uint32) (float64, bool) {
 		}
 	}
 	switch {
-	case n.op == opPhrase:
-		// The terms may all be in the field without standing as a phrase.
-		return sum, matched == len(n.kids) && n.cur != nil && n.cur.Contains(d)
 	case matched == 0:
 		return 0, false
 	case n.op == opOr:

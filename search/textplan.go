@@ -41,12 +41,15 @@ type tnode struct {
 	// score is what multiplies tf × norm for a match: idf × the query
 	// weight (1 when there is none to multiply by, as for a lone term).
 	idf, weight float64
-	// pos is the term's place in its phrase, under an opPhrase.
+	// pos is the term's place in its phrase, and in that phrase, for a
+	// term of one.
 	pos int
-	// hits are an opPhrase's matches by segment, and cur those of the
-	// segment being scored.
-	hits []*roaring.Bitmap
-	cur  *roaring.Bitmap
+	in  *tnode
+	// hits are an opPhrase's matches by segment, and targets those of the
+	// segment being scored that the collector accepted: its terms are
+	// scored there only.
+	hits    []*roaring.Bitmap
+	targets []uint32
 
 	// into is the OR of terms only whose sums this term adds to, or nil
 	// when the term keeps its own.
