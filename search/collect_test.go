@@ -68,6 +68,7 @@ func TestCollector_MatchesBleve(t *testing.T) {
 		{Text: `"pottery studies in the Amazon basin"`},
 		{Text: `"studies circuit" OR "studies series" OR "images images" OR sediment`},
 		{Text: `"time series" NOT "Amazon basin"`, Sort: SortTitle},
+		{Text: `"pottery basin" OR "basin pottery" OR studies`},
 		{Text: `:title:"new zealand" climate`},
 		{Text: `:title:"new zealand"`, Viewer: app.Actor{AccountID: 1, Admin: true}, Scope: ScopeAll},
 		{Sort: SortViews, Desc: true},

@@ -15,7 +15,7 @@ func TestScore_ClearsScratch(t *testing.T) {
 	mustApply(t, ix, 2, docs[300:], 10, 11, 12)
 	checked := 0
 	for _, text := range []string{"climate", "climate OR survey", "survey NOT climate", "climate survey",
-		":title:climate", "(climate OR ocean) NOT code", `"time series" OR pottery`, `"Amazon basin" studies`} {
+		":title:climate", "(climate OR ocean) NOT code", `"time series" OR pottery`, `"Amazon basin" studies`, `"pottery basin" OR studies`} {
 		for _, by := range []byte{scoreAuto, streamAll, advanceAll} {
 			ix.columns.scoreBy = by
 			r := mustSearch(t, ix, Query{Text: text, Limit: 5, NoCache: true})
