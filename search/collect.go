@@ -201,6 +201,11 @@ func (c *collector) consider(local uint64, score float64, n uint64) {
 	if c.p.want == 0 || c.worseThanKept(local) {
 		return
 	}
+	if c.heap.Len() >= c.p.want && score < c.heap.refs[0].score {
+		if _, ok := c.p.order[0].(*search.SortScore); ok {
+			return // scored below every kept match, which relevance puts first
+		}
+	}
 	h := hitRef{seg: c.seg, local: local, score: score, n: n}
 	if c.after != nil && c.compare(&h, c.after) <= 0 {
 		return // on an earlier page; still counted, as every match is
