@@ -235,6 +235,12 @@ func (n *tnode) eval(d uint32) (float64, bool) {
 		return sum, true
 	case n.op == opNot:
 		return n.kids[0].eval(d)
+	case n.op == opAll:
+		v := 1.0 // Bleve's ConstantScorer
+		if n.weight != 1.0 {
+			v = v * n.weight
+		}
+		return v, true
 	case n.op == opPhrase && len(n.targets) == 0:
 		return 0, false // nothing of its terms was added
 	}

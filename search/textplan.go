@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -50,6 +51,8 @@ type tnode struct {
 	// scored there only.
 	hits    []*roaring.Bitmap
 	targets []uint32
+	// sizes are the documents of each segment, for an opAll.
+	sizes []uint64
 
 	// into is the OR of terms only whose sums this term adds to, or nil
 	// when the term keeps its own.
@@ -66,6 +69,9 @@ const (
 	opOr
 	opAnd
 	opNot
+	// opAll matches every document, with one score for all, as the must
+	// of a NOT alone.
+	opAll
 	// opPhrase is an AND of terms of one field that must also stand in
 	// the document as they stand in the phrase (phrase.go).
 	opPhrase
@@ -77,6 +83,7 @@ type textPlan struct {
 	terms   []*tnode // depth first: each OR's terms in their order
 	arrays  []*tnode // the nodes that keep acc and cnt
 	phrases []*tnode
+	alls    []*tnode // the opAll nodes
 }
 
 // compileText returns q's plan, or nil when q is not only terms, phrases,
@@ -108,10 +115,14 @@ func compileNode(q query.Query, m mapping.IndexMapping) *tnode {
 	case *query.ConjunctionQuery:
 		return compileKids(opAnd, q.Conjuncts, m)
 	case *query.BooleanQuery:
-		if q.Should != nil || q.Filter != nil || q.Must == nil {
+		if q.Should != nil || q.Filter != nil || q.Must == nil && q.MustNot == nil {
 			return nil
 		}
-		must := compileNode(q.Must, m)
+		// Bleve's searcher matches everything when nothing must match.
+		must := &tnode{op: opAll, boost: 1, idf: 1}
+		if q.Must != nil {
+			must = compileNode(q.Must, m)
+		}
 		if must == nil || q.MustNot == nil {
 			return must
 		}
@@ -122,6 +133,8 @@ func compileNode(q query.Query, m mapping.IndexMapping) *tnode {
 		return &tnode{op: opNot, kids: []*tnode{must}, not: not}
 	case *query.MatchPhraseQuery:
 		return compilePhrase(q, m)
+	case *query.MatchAllQuery:
+		return &tnode{op: opAll, boost: q.BoostVal.Value(), idf: 1}
 	}
 	return nil
 }
@@ -144,6 +157,10 @@ func compileKids(op byte, qs []query.Query, m mapping.IndexMapping) *tnode {
 func (tp *textPlan) walk(n *tnode, excluded bool, term func(*tnode)) {
 	if n.op == opTerm {
 		term(n)
+		return
+	}
+	if n.op == opAll {
+		tp.alls = append(tp.alls, n)
 		return
 	}
 	if n.op == opPhrase {
@@ -207,16 +224,22 @@ func (tp *textPlan) prepare(snap *scorch.IndexSnapshot) error {
 		}
 		t.idf = 1.0 + math.Log(float64(total)/float64(t.count+1.0))
 	}
-	tp.root.order()
-	tp.terms, tp.arrays, tp.phrases = tp.terms[:0], nil, nil
+	tp.root.order(total)
+	tp.terms, tp.arrays, tp.phrases, tp.alls = tp.terms[:0], nil, nil, nil
 	tp.walk(tp.root, false, func(t *tnode) { tp.terms = append(tp.terms, t) })
-	if tp.root.op == opTerm {
+	for _, n := range tp.alls {
+		n.sizes = make([]uint64, len(segs))
+		for i, ss := range segs {
+			n.sizes[i] = ss.Segment().Count()
+		}
+	}
+	if tp.root.op == opTerm || tp.root.op == opAll {
 		// A lone term's searcher is never given a query norm.
 		tp.root.weight = 1.0
 		return nil
 	}
 	norm := 1.0 / math.Sqrt(tp.root.squaredWeights())
-	for _, t := range tp.terms {
+	for _, t := range slices.Concat(tp.terms, tp.alls) {
 		t.weight = t.boost * t.idf * norm
 	}
 	return nil
@@ -225,18 +248,21 @@ func (tp *textPlan) prepare(snap *scorch.IndexSnapshot) error {
 // order sets the counts of n and the nodes under it, Bleve's Count() of
 // their searchers, and sorts each AND's and OR's kids by count as Bleve
 // sorts its searchers (sort.Sort, so ties fall the same way).
-func (n *tnode) order() uint64 {
+func (n *tnode) order(total uint64) uint64 {
 	switch n.op {
 	case opTerm:
 		return n.count
+	case opAll:
+		n.count = total
+		return n.count
 	case opNot:
-		n.not.order()
-		n.count = n.kids[0].order()
+		n.not.order(total)
+		n.count = n.kids[0].order(total)
 		return n.count
 	}
 	n.count = 0
 	for _, k := range n.kids {
-		n.count += k.order()
+		n.count += k.order(total)
 	}
 	sort.Sort(byCount(n.kids))
 	return n.count
@@ -251,7 +277,7 @@ func (b byCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
 // squaredWeights is Bleve's Weight() of n's searcher: a term's boost × idf,
 // squared, summed over what is scored.
 func (n *tnode) squaredWeights() float64 {
-	if n.op == opTerm {
+	if n.op == opTerm || n.op == opAll {
 		w := n.boost * n.idf
 		return w * w
 	}
@@ -290,6 +316,10 @@ func (n *tnode) matches(i int, del *roaring.Bitmap) (*roaring.Bitmap, error) {
 	switch n.op {
 	case opTerm:
 		return n.bms[i], nil
+	case opAll:
+		all := roaring.New()
+		all.AddRange(0, n.sizes[i])
+		return all, nil
 	case opNot:
 		must, err := n.kids[0].matches(i, del)
 		if err != nil {
