@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"carrel/app"
 	"carrel/search"
@@ -70,47 +71,10 @@ func (db *DB) LastChange(ctx context.Context) (int64, error) {
 // SearchDocument builds the index document of an item: its latest public
 // version when it has one, else its draft, with the access flags.
 func (db *DB) SearchDocument(ctx context.Context, id int64) (*search.Document, error) {
-	return db.searchDocument(ctx, id, nil)
+	return db.searchDocument(ctx, id)
 }
 
-// vocabNames holds the vocabulary a full rebuild resolves names from, so
-// that each item costs no vocabulary queries.
-type vocabNames struct {
-	types, licenses map[int64]string
-	cats            map[int64][2]string // title, path
-}
-
-func (db *DB) loadVocabNames(ctx context.Context) (*vocabNames, error) {
-	v := &vocabNames{types: map[int64]string{}, licenses: map[int64]string{}, cats: map[int64][2]string{}}
-	load := func(q string, put func(id int64, a, b string)) error {
-		rows, err := db.read.QueryContext(ctx, q)
-		if err != nil {
-			return translate(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var a, b string
-			if err := rows.Scan(&id, &a, &b); err != nil {
-				return translate(err)
-			}
-			put(id, a, b)
-		}
-		return translate(rows.Err())
-	}
-	if err := load(`SELECT id, name, '' FROM item_types`, func(id int64, a, _ string) { v.types[id] = a }); err != nil {
-		return nil, err
-	}
-	if err := load(`SELECT id, name, '' FROM licenses`, func(id int64, a, _ string) { v.licenses[id] = a }); err != nil {
-		return nil, err
-	}
-	if err := load(`SELECT id, title, path FROM categories`, func(id int64, a, b string) { v.cats[id] = [2]string{a, b} }); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-func (db *DB) searchDocument(ctx context.Context, id int64, names *vocabNames) (*search.Document, error) {
+func (db *DB) searchDocument(ctx context.Context, id int64) (*search.Document, error) {
 	it, err := db.Item(ctx, id)
 	if err != nil {
 		return nil, err
@@ -125,6 +89,25 @@ func (db *DB) searchDocument(ctx context.Context, id int64, names *vocabNames) (
 	} else if files, err = db.DraftFiles(ctx, id); err != nil {
 		return nil, err
 	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	d := newSearchDocument(it, md, published, names, db.now())
+	if d.Views, d.Downloads, d.Shares, err = db.usageTotals(ctx, id); err != nil {
+		return nil, err
+	}
+	if err := db.resolveNames(ctx, d, md.Categories); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// newSearchDocument builds an item's document from md, the metadata of its
+// latest published version (published then) or of its draft, and the names
+// of that version's or draft's files, with the access flags as of now. The
+// usage totals and vocabulary names are left to the caller.
+func newSearchDocument(it *app.Item, md *app.Metadata, published time.Time, files []string, now time.Time) *search.Document {
 	d := &search.Document{ItemID: it.ID, OwnerID: it.AccountID, GroupID: it.GroupID, Public: it.IsPublic(),
 		Title: md.Title, Description: md.Description, Keywords: md.Keywords, References: md.References,
 		ItemType: md.ItemType, License: md.License, DOI: md.DOI, Handle: md.Handle, ResourceDOI: md.ResourceDOI,
@@ -146,39 +129,12 @@ func (db *DB) searchDocument(ctx context.Context, id int64, names *vocabNames) (
 	}
 	// The access flags the search filter needs; a published item whose
 	// files the public may not have keeps their names out of the index.
-	now := db.now()
 	d.Embargoed = it.Embargo.Active(now) && it.Embargo.Type == app.EmbargoItem
 	d.Confidential = it.Confidentiality.Confidential
 	if it.Version == 0 || app.OpenToAll(it, now) {
-		for _, f := range files {
-			d.FileNames = append(d.FileNames, f.Name)
-		}
+		d.FileNames = files
 	}
-	if d.Views, d.Downloads, d.Shares, err = db.usageTotals(ctx, id); err != nil {
-		return nil, err
-	}
-	if names != nil {
-		names.resolve(d, md.Categories)
-		return d, nil
-	}
-	if err := db.resolveNames(ctx, d, md.Categories); err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
-// resolve fills in vocabulary names and category ancestors from v.
-func (v *vocabNames) resolve(d *search.Document, cats []int64) {
-	d.ItemTypeName, d.LicenseName = v.types[int64(d.ItemType)], v.licenses[int64(d.License)]
-	seen := map[int64]bool{}
-	for _, c := range cats {
-		tp, ok := v.cats[c]
-		if !ok {
-			continue
-		}
-		d.Categories = append(d.Categories, tp[0])
-		addAncestors(d, tp[1], seen)
-	}
+	return d
 }
 
 // addAncestors adds the ids of a category path ("/37/3705/370501") to the
@@ -222,45 +178,6 @@ func (db *DB) resolveNames(ctx context.Context, d *search.Document, cats []int64
 		addAncestors(d, path, seen)
 	}
 	return nil
-}
-
-// AllSearchDocuments feeds every item's document to yield, for a full
-// rebuild of the index.
-func (db *DB) AllSearchDocuments(ctx context.Context, yield func(search.Document) error) error {
-	names, err := db.loadVocabNames(ctx)
-	if err != nil {
-		return err
-	}
-	var last int64
-	for {
-		rows, err := db.read.QueryContext(ctx, `SELECT id FROM items WHERE id > ? ORDER BY id LIMIT 1000`, last)
-		if err != nil {
-			return translate(err)
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return translate(err)
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if len(ids) == 0 {
-			return nil
-		}
-		for _, id := range ids {
-			d, err := db.searchDocument(ctx, id, names)
-			if err != nil {
-				return err
-			}
-			if err := yield(*d); err != nil {
-				return err
-			}
-		}
-		last = ids[len(ids)-1]
-	}
 }
 
 // CountItems returns the number of items in the catalog.

@@ -14,21 +14,39 @@ const itemColumns = `id, account_id, group_id, status, curation_status, version,
 	embargo_type, embargo_until, embargo_title, embargo_reason, confidential, confidential_reason`
 
 func scanItem(row interface{ Scan(...any) error }, extra ...any) (*app.Item, error) {
+	it, draft, err := scanItemOnly(row, extra...)
+	if err != nil {
+		return nil, err
+	}
+	if err := decodeDraft(it, draft); err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+// scanItemOnly scans an item row but leaves its draft undecoded, for
+// callers that may not need it; decodeDraft decodes it.
+func scanItemOnly(row interface{ Scan(...any) error }, extra ...any) (*app.Item, []byte, error) {
 	var it app.Item
-	var draft, created, modified, published, until string
+	var draft []byte
+	var created, modified, published, until string
 	dest := append([]any{&it.ID, &it.AccountID, &it.GroupID, &it.Status, &it.CurationStatus, &it.Version, &it.DraftChanged,
 		&draft, &created, &modified, &published, &it.WithdrawReason,
 		&it.Embargo.Type, &until, &it.Embargo.Title, &it.Embargo.Reason,
 		&it.Confidentiality.Confidential, &it.Confidentiality.Reason}, extra...)
 	if err := row.Scan(dest...); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(draft), &it.Draft); err != nil {
-		return nil, app.Internal(err, "decode draft")
+		return nil, nil, err
 	}
 	it.Created, it.Modified, it.Published = parseTime(created), parseTime(modified), parseTime(published)
 	it.Embargo.Until = parseTime(until)
-	return &it, nil
+	return &it, draft, nil
+}
+
+func decodeDraft(it *app.Item, draft []byte) error {
+	if err := json.Unmarshal(draft, &it.Draft); err != nil {
+		return app.Internal(err, "decode draft")
+	}
+	return nil
 }
 
 // CreateItem stores a new draft item owned by accountID, resolving its
