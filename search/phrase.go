@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math"
 	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -30,8 +31,8 @@ func compilePhrase(q *query.MatchPhraseQuery, m mapping.IndexMapping) *tnode {
 		return nil
 	}
 	tokens := a.Analyze([]byte(q.MatchPhrase))
-	if len(tokens) == 0 {
-		return nil
+	if len(tokens) == 0 || len(tokens) > math.MaxUint8 {
+		return nil // a count of the terms added is kept in a byte
 	}
 	// As Bleve's tokenStreamToPhrase: places count from the first token's,
 	// and words the analyser dropped leave gaps.

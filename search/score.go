@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"math"
+	"math/bits"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -85,7 +86,17 @@ type scratch struct {
 	acc  [][]float64
 	cnt  [][]uint8
 	bits []uint64 // the accepted documents
-	it   segment.PostingsIterator
+	// ranks hold, by word of bits, how many documents the words before it
+	// accept: the arrays are indexed by a match's place among the accepted
+	// ones, so that they are as long as the matches, not the segment.
+	ranks []uint32
+	it    segment.PostingsIterator
+}
+
+// rank is the place of accepted document d among the accepted ones.
+func (sc *scratch) rank(d uint64) uint32 {
+	w := d >> 6
+	return sc.ranks[w] + uint32(bits.OnesCount64(sc.bits[w]&(1<<(d&63)-1)))
 }
 
 func (s *columnStore) takeScratch() *scratch {
@@ -95,19 +106,31 @@ func (s *columnStore) takeScratch() *scratch {
 	return &scratch{}
 }
 
-// arrange gives tp's summing nodes arrays for a segment of size documents.
-func (sc *scratch) arrange(tp *textPlan, size uint64) {
+// arrange gives tp's summing nodes arrays for the accepted matches of a
+// segment of size documents, and marks them.
+func (sc *scratch) arrange(tp *textPlan, size uint64, accepted []uint32) {
+	n := len(accepted)
 	for len(sc.acc) < len(tp.arrays) {
 		sc.acc, sc.cnt = append(sc.acc, nil), append(sc.cnt, nil)
 	}
-	for k, n := range tp.arrays {
-		if uint64(cap(sc.acc[k])) < size {
-			sc.acc[k], sc.cnt[k] = make([]float64, size), make([]uint8, size)
+	for k, node := range tp.arrays {
+		if cap(sc.acc[k]) < n {
+			sc.acc[k], sc.cnt[k] = make([]float64, n), make([]uint8, n)
 		}
-		n.acc, n.cnt = sc.acc[k][:size], sc.cnt[k][:size]
+		node.acc, node.cnt = sc.acc[k][:n], sc.cnt[k][:n]
 	}
-	if words := (size + 63) / 64; uint64(cap(sc.bits)) < words {
-		sc.bits = make([]uint64, words)
+	words := int((size + 63) / 64)
+	if cap(sc.bits) < words {
+		sc.bits, sc.ranks = make([]uint64, words), make([]uint32, words)
+	}
+	sc.bits, sc.ranks = sc.bits[:words], sc.ranks[:words]
+	for _, d := range accepted {
+		sc.bits[d>>6] |= 1 << (d & 63)
+	}
+	var r uint32
+	for w, b := range sc.bits {
+		sc.ranks[w] = r
+		r += uint32(bits.OnesCount64(b))
 	}
 }
 
@@ -126,10 +149,7 @@ const (
 // score scores the accepted matches of segment seg, of size documents, in
 // index order, and offers each to c.
 func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg int, size uint64, accepted []uint32, by byte) error {
-	sc.arrange(tp, size)
-	for _, d := range accepted {
-		sc.bits[d>>6] |= 1 << (d & 63)
-	}
+	sc.arrange(tp, size, accepted)
 	for _, n := range tp.phrases {
 		n.targets = n.targets[:0]
 		if n.hits[seg] == nil {
@@ -149,8 +169,8 @@ func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg in
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for _, d := range accepted {
-		score, _ := tp.root.eval(d)
+	for j, d := range accepted {
+		score, _ := tp.root.eval(j)
 		c.consider(uint64(d), score, c.offsets[seg]+uint64(d))
 		sc.bits[d>>6] = 0
 	}
@@ -184,8 +204,9 @@ func (sc *scratch) add(t *tnode, seg int, accepted []uint32, by byte) error {
 		if t.weight != 1.0 {
 			v = v * t.weight
 		}
-		acc[d] += v
-		cnt[d]++
+		j := sc.rank(d)
+		acc[j] += v
+		cnt[j]++
 	}
 	advance := uint64(len(accepted))*advanceBelow < card
 	if by != scoreAuto {
@@ -206,48 +227,49 @@ func (sc *scratch) add(t *tnode, seg int, accepted []uint32, by byte) error {
 		}
 		return nil
 	}
-	bits := sc.bits
+	marked := sc.bits
 	for {
 		p, err := it.Next()
 		if err != nil || p == nil {
 			return err
 		}
-		if d := p.Number(); bits[d>>6]&(1<<(d&63)) != 0 {
+		if d := p.Number(); marked[d>>6]&(1<<(d&63)) != 0 {
 			one(p)
 		}
 	}
 }
 
-// eval is the score of document d of the segment being scored, as Bleve's
-// searcher of n scores it, and whether n matches it; it clears the sums it
-// reads. Every kid is evaluated, matched or not, so that all are cleared.
-func (n *tnode) eval(d uint32) (float64, bool) {
+// eval is the score of the j-th accepted match of the segment being
+// scored, as Bleve's searcher of n scores it, and whether n matches it; it
+// clears the sums it reads. Every kid is evaluated, matched or not, so that
+// all are cleared.
+func (n *tnode) eval(j int) (float64, bool) {
 	switch {
 	case n.acc != nil:
-		sum, k := n.acc[d], n.cnt[d]
-		n.acc[d], n.cnt[d] = 0, 0
-		if k == 0 {
+		sum, k := n.acc[j], n.cnt[j]
+		n.acc[j], n.cnt[j] = 0, 0
+		switch {
+		case k == 0:
 			return 0, false
-		}
-		if n.op == opOr {
+		case n.op == opOr:
 			return sum * (float64(k) / float64(len(n.kids))), true
+		case n.op == opPhrase:
+			return sum, int(k) == len(n.kids)
 		}
 		return sum, true
 	case n.op == opNot:
-		return n.kids[0].eval(d)
+		return n.kids[0].eval(j)
 	case n.op == opAll:
 		v := 1.0 // Bleve's ConstantScorer
 		if n.weight != 1.0 {
 			v = v * n.weight
 		}
 		return v, true
-	case n.op == opPhrase && len(n.targets) == 0:
-		return 0, false // nothing of its terms was added
 	}
 	var sum float64
 	matched := 0
 	for _, k := range n.kids {
-		if v, ok := k.eval(d); ok {
+		if v, ok := k.eval(j); ok {
 			sum += v
 			matched++
 		}

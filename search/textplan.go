@@ -166,7 +166,9 @@ func (tp *textPlan) walk(n *tnode, excluded bool, term func(*tnode)) {
 	if n.op == opPhrase {
 		tp.phrases = append(tp.phrases, n)
 	}
-	shared := n.op == opOr && !excluded && termsOnly(n)
+	// An OR of terms sums them in one array, as does a phrase, whose
+	// terms are all terms.
+	shared := (n.op == opOr || n.op == opPhrase) && !excluded && termsOnly(n)
 	if shared {
 		tp.arrays = append(tp.arrays, n)
 	}
