@@ -201,6 +201,14 @@ func (c *collector) consider(local uint64, score float64, n uint64) {
 	if c.p.want == 0 || c.worseThanKept(local) {
 		return
 	}
+	if c.heap.Len() >= c.p.want {
+		// Relevance puts first what scores more, and when alone, of equal
+		// scores what comes first in the index, as all kept matches do.
+		worst := c.heap.refs[0].score
+		if _, ok := c.p.order[0].(*search.SortScore); ok && (score < worst || score == worst && len(c.p.order) == 1) {
+			return
+		}
+	}
 	h := hitRef{seg: c.seg, local: local, score: score, n: n}
 	if c.after != nil && c.compare(&h, c.after) <= 0 {
 		return // on an earlier page; still counted, as every match is

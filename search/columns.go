@@ -99,6 +99,11 @@ type columnStore struct {
 	entries map[columnKey]*columnEntry
 	tables  map[string]*termTable
 	tidied  time.Time
+	scratch sync.Pool // of *scratch, for scoring (score.go)
+	// scoreBy chooses how a term's postings are read when scoring: by
+	// default (0) each term as it pays, or always one way (streamAll,
+	// advanceAll), which tests use to check both ways.
+	scoreBy byte
 }
 
 // init makes the maps; s.mu is held.

@@ -22,6 +22,9 @@ import (
 // relevance is scored in one pass: moving an OR's searcher to each match
 // costs more than letting it run.
 func (s *columnStore) collect(ctx context.Context, snap *scorch.IndexSnapshot, q query.Query, m mapping.IndexMapping, p plan) (*collected, error) {
+	if tp := compileText(q, m); tp != nil {
+		return s.collectPlan(ctx, snap, tp, p)
+	}
 	c, err := newCollector(s, snap, p)
 	if err != nil {
 		return nil, err

@@ -49,7 +49,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		q.Set("_busy_timeout", "10000")
 		q.Set("_journal_mode", "WAL")
 		q.Set("_synchronous", "NORMAL")
-		q.Set("_txlock", "immediate")
+		// A write transaction takes the write lock at once, so that two
+		// never deadlock upgrading; the readers' transactions only read.
+		if mode == "ro" {
+			q.Set("_txlock", "deferred")
+		} else {
+			q.Set("_txlock", "immediate")
+		}
 		// Each connection keeps its most recent prepared statements: a
 		// request runs the same dozen queries, which SQLite otherwise
 		// compiles again every time.
@@ -74,7 +80,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open catalog %s: %w", path, err)
 	}
+	// Every reader stays open: one closed after use loses its prepared
+	// statements, and reopening it parses the schema again.
 	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
 	db.read = r
 	return db, nil
 }
@@ -148,6 +157,17 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return app.Internal(err, "commit")
 	}
 	return nil
+}
+
+// readTx runs fn in one read transaction, so that its reads see one
+// snapshot and share the reader's page cache.
+func (db *DB) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return app.Internal(err, "begin read transaction")
+	}
+	defer tx.Rollback()
+	return translate(fn(tx))
 }
 
 // change runs fn in a write transaction that records a change of the given

@@ -21,8 +21,14 @@ func scanFile(row interface{ Scan(...any) error }) (*app.File, error) {
 	return &f, nil
 }
 
-func (db *DB) files(ctx context.Context, q string, args ...any) ([]app.File, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+func (db *DB) files(ctx context.Context, query string, args ...any) ([]app.File, error) {
+	return queryFiles(ctx, db.read, query, args...)
+}
+
+// queryFiles runs a query selecting fileColumns through q and scans its
+// rows.
+func queryFiles(ctx context.Context, q querier, query string, args ...any) ([]app.File, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -118,8 +124,10 @@ func (db *DB) FileByUploadToken(ctx context.Context, token string) (*app.File, e
 
 // DraftFiles lists the files in an item's draft, oldest first.
 func (db *DB) DraftFiles(ctx context.Context, itemID int64) ([]app.File, error) {
-	return db.files(ctx, `SELECT `+fileColumns+` FROM files WHERE item_id = ? AND in_draft = 1 ORDER BY id`, itemID)
+	return db.files(ctx, draftFilesSQL, itemID)
 }
+
+const draftFilesSQL = `SELECT ` + fileColumns + ` FROM files WHERE item_id = ? AND in_draft = 1 ORDER BY id`
 
 // InPublishedVersion reports whether a file belongs to any published
 // version of its item.

@@ -71,33 +71,56 @@ func (db *DB) LastChange(ctx context.Context) (int64, error) {
 // SearchDocument builds the index document of an item: its latest public
 // version when it has one, else its draft, with the access flags.
 func (db *DB) SearchDocument(ctx context.Context, id int64) (*search.Document, error) {
-	return db.searchDocument(ctx, id)
+	return searchDocument(ctx, db.read, id, db.now())
 }
 
-func (db *DB) searchDocument(ctx context.Context, id int64) (*search.Document, error) {
-	it, err := db.Item(ctx, id)
+// SearchDocuments builds the index documents of items, as SearchDocument
+// does, in one read transaction: each read of its own would start a
+// transaction that, under writes, finds the database changed and reads its
+// pages again. It returns the documents and the ids of the items that no
+// longer exist.
+func (db *DB) SearchDocuments(ctx context.Context, ids []int64) (docs []search.Document, gone []int64, err error) {
+	err = db.readTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			d, err := searchDocument(ctx, tx, id, db.now())
+			switch {
+			case app.ErrorCode(err) == app.ENOTFOUND:
+				gone = append(gone, id)
+			case err != nil:
+				return err
+			default:
+				docs = append(docs, *d)
+			}
+		}
+		return nil
+	})
+	return docs, gone, err
+}
+
+func searchDocument(ctx context.Context, q querier, id int64, now time.Time) (*search.Document, error) {
+	it, err := itemIn(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
 	md, files, published := &it.Draft, []app.File(nil), it.Published
 	if it.Version > 0 {
-		v, err := db.Version(ctx, id, it.Version)
+		v, err := versionIn(ctx, q, id, it.Version)
 		if err != nil {
 			return nil, err
 		}
 		md, files, published = &v.Metadata, v.Files, v.Published
-	} else if files, err = db.DraftFiles(ctx, id); err != nil {
+	} else if files, err = queryFiles(ctx, q, draftFilesSQL, id); err != nil {
 		return nil, err
 	}
 	var names []string
 	for _, f := range files {
 		names = append(names, f.Name)
 	}
-	d := newSearchDocument(it, md, published, names, db.now())
-	if d.Views, d.Downloads, d.Shares, err = db.usageTotals(ctx, id); err != nil {
+	d := newSearchDocument(it, md, published, names, now)
+	if d.Views, d.Downloads, d.Shares, err = usageTotals(ctx, q, id); err != nil {
 		return nil, err
 	}
-	if err := db.resolveNames(ctx, d, md.Categories); err != nil {
+	if err := resolveNames(ctx, q, d, md.Categories); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -149,10 +172,10 @@ func addAncestors(d *search.Document, path string, seen map[int64]bool) {
 }
 
 // resolveNames fills in vocabulary names and category ancestors.
-func (db *DB) resolveNames(ctx context.Context, d *search.Document, cats []int64) error {
-	name := func(q string, arg any) (string, error) {
+func resolveNames(ctx context.Context, q querier, d *search.Document, cats []int64) error {
+	name := func(query string, arg any) (string, error) {
 		var s string
-		err := db.read.QueryRowContext(ctx, q, arg).Scan(&s)
+		err := q.QueryRowContext(ctx, query, arg).Scan(&s)
 		if err == sql.ErrNoRows {
 			return "", nil
 		}
@@ -168,7 +191,7 @@ func (db *DB) resolveNames(ctx context.Context, d *search.Document, cats []int64
 	seen := map[int64]bool{}
 	for _, c := range cats {
 		var title, path string
-		err := db.read.QueryRowContext(ctx, `SELECT title, path FROM categories WHERE id = ?`, c).Scan(&title, &path)
+		err := q.QueryRowContext(ctx, `SELECT title, path FROM categories WHERE id = ?`, c).Scan(&title, &path)
 		if err == sql.ErrNoRows {
 			continue
 		} else if err != nil {

@@ -220,18 +220,9 @@ func (in *Indexer) CatchUp(ctx context.Context) error {
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		var put []search.Document
-		var del []int64
-		for _, id := range ids {
-			doc, err := in.db.SearchDocument(ctx, id)
-			switch {
-			case app.ErrorCode(err) == app.ENOTFOUND:
-				del = append(del, id)
-			case err != nil:
-				return err
-			default:
-				put = append(put, *doc)
-			}
+		put, del, err := in.db.SearchDocuments(ctx, ids)
+		if err != nil {
+			return err
 		}
 		if err := in.ix.Apply(ctx, seq, put, del); err != nil {
 			return err

@@ -63,6 +63,7 @@ func (db *DB) createItem(ctx context.Context, accountID, groupID int64, md app.M
 	}
 	now := db.stamp()
 	var id int64
+	var it *app.Item
 	err := db.change(ctx, func() int64 { return id }, func(tx *sql.Tx) error {
 		if err := checkMetadata(ctx, tx, &md); err != nil {
 			return err
@@ -85,20 +86,34 @@ func (db *DB) createItem(ctx context.Context, accountID, groupID int64, md app.M
 		if err != nil {
 			return err
 		}
-		if id, err = res.LastInsertId(); err != nil || then == nil {
+		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		return then(tx, id)
+		if then != nil {
+			if err := then(tx, id); err != nil {
+				return err
+			}
+		}
+		it, err = itemIn(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.Item(ctx, id)
+	return it, nil
 }
 
 // Item returns an item with its draft. ENOTFOUND if none.
 func (db *DB) Item(ctx context.Context, id int64) (*app.Item, error) {
-	it, err := scanItem(db.read.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ?`, id))
+	return itemIn(ctx, db.read, id)
+}
+
+// itemIn reads an item through q. A change reads the item it made inside
+// its own transaction: the writer's page cache is warm, where a read from
+// the pool right after the commit starts a new read transaction that finds
+// the database changed and reads its pages again.
+func itemIn(ctx context.Context, q querier, id int64) (*app.Item, error) {
+	it, err := scanItem(q.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "item %d not found", id)
 	}
@@ -117,6 +132,7 @@ func (db *DB) updateDraft(ctx context.Context, id int64, md app.Metadata, then f
 	if err := md.Validate(); err != nil {
 		return nil, err
 	}
+	var it *app.Item
 	err := db.change(ctx, func() int64 { return id }, func(tx *sql.Tx) error {
 		if err := checkMetadata(ctx, tx, &md); err != nil {
 			return err
@@ -139,15 +155,21 @@ func (db *DB) updateDraft(ctx context.Context, id int64, md app.Metadata, then f
 			return err
 		}
 		if _, err = tx.ExecContext(ctx, `UPDATE items SET draft = ?, draft_changed = 1, modified_at = ? WHERE id = ?`,
-			string(body), db.stamp(), id); err != nil || then == nil {
+			string(body), db.stamp(), id); err != nil {
 			return err
 		}
-		return then(tx)
+		if then != nil {
+			if err := then(tx); err != nil {
+				return err
+			}
+		}
+		it, err = itemIn(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.Item(ctx, id)
+	return it, nil
 }
 
 // DeleteItem deletes an item that was never published, with its file

@@ -59,8 +59,8 @@ func (db *DB) refreshUsageTotals(ctx context.Context, tx *sql.Tx, last int64) (i
 }
 
 // usageTotals reads an item's all-time totals for its search document.
-func (db *DB) usageTotals(ctx context.Context, id int64) (views, downloads, shares int64, err error) {
-	err = db.read.QueryRowContext(ctx, `SELECT views, downloads, shares FROM usage_item_totals WHERE item_id = ?`, id).
+func usageTotals(ctx context.Context, q querier, id int64) (views, downloads, shares int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT views, downloads, shares FROM usage_item_totals WHERE item_id = ?`, id).
 		Scan(&views, &downloads, &shares)
 	if err == sql.ErrNoRows {
 		return 0, 0, 0, nil

@@ -16,16 +16,19 @@ import (
 // are unfinished or failed verification. Publishing an unchanged draft
 // makes no new version and returns the latest one.
 func (db *DB) Publish(ctx context.Context, id int64) (*app.Version, error) {
-	var number int
+	var v *app.Version
 	err := db.change(ctx, func() int64 { return id }, func(tx *sql.Tx) error {
-		var err error
-		number, err = db.publishIn(ctx, tx, id)
+		number, err := db.publishIn(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		v, err = versionIn(ctx, tx, id, number)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.Version(ctx, id, number)
+	return v, nil
 }
 
 // publishIn publishes the item's draft inside tx and returns the version
@@ -114,8 +117,13 @@ func checkPublishable(ctx context.Context, tx *sql.Tx, it *app.Item) error {
 
 // Version returns a published version with its files. ENOTFOUND if none.
 func (db *DB) Version(ctx context.Context, itemID int64, number int) (*app.Version, error) {
+	return versionIn(ctx, db.read, itemID, number)
+}
+
+// versionIn reads a published version through q (see itemIn).
+func versionIn(ctx context.Context, q querier, itemID int64, number int) (*app.Version, error) {
 	var body, at string
-	err := db.read.QueryRowContext(ctx, `SELECT metadata, published_at FROM versions WHERE item_id = ? AND version = ?`, itemID, number).Scan(&body, &at)
+	err := q.QueryRowContext(ctx, `SELECT metadata, published_at FROM versions WHERE item_id = ? AND version = ?`, itemID, number).Scan(&body, &at)
 	if err != nil {
 		return nil, notFound(err, "version %d of item %d not found", number, itemID)
 	}
@@ -123,7 +131,7 @@ func (db *DB) Version(ctx context.Context, itemID int64, number int) (*app.Versi
 	if err := json.Unmarshal([]byte(body), &v.Metadata); err != nil {
 		return nil, app.Internal(err, "decode version")
 	}
-	v.Files, err = db.files(ctx, `SELECT `+prefixed("f.", fileColumns)+` FROM version_files vf JOIN files f ON f.id = vf.file_id
+	v.Files, err = queryFiles(ctx, q, `SELECT `+prefixed("f.", fileColumns)+` FROM version_files vf JOIN files f ON f.id = vf.file_id
 		WHERE vf.item_id = ? AND vf.version = ? ORDER BY vf.position`, itemID, number)
 	return v, err
 }
