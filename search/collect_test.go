@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -18,11 +19,14 @@ import (
 )
 
 // TestCollector_MatchesBleve runs queries through Carrel's collector and
-// through Bleve's own, on an index of many segments with deleted and
-// replaced documents. Totals and facet counts must equal those of Bleve
-// with the access and date filters as queries (term ranges over the date
-// keys) and facets read from doc values; the hits, in order, must be those Bleve ranks for the same query
-// kept to the items the documents say the viewer may see in the dates.
+// through Bleve's matching and scoring, on an index of many segments with
+// deleted and replaced documents. Totals must equal those of Bleve with the
+// access and date filters as queries (term ranges over the date keys), and
+// facet counts those counted from the documents Bleve matches; the hits,
+// in order, must be those Bleve matches for the same query, kept to the
+// items the documents say the viewer may see in the dates, and ordered by
+// Bleve's scores and the documents' own sort keys. The index keeps no doc
+// values for these fields, so nothing here reads Bleve's facets or sorting.
 func TestCollector_MatchesBleve(t *testing.T) {
 	ix := MustOpen(t, t.TempDir())
 	docs := SyntheticDocuments(11, 900)
@@ -81,6 +85,7 @@ func TestCollector_MatchesBleve(t *testing.T) {
 		{Viewer: app.Actor{AccountID: owner}, Scope: ScopeOwn},
 		{Viewer: app.Actor{AccountID: owner}, Scope: ScopeOwn, Sort: SortCreated, Text: "NOT climate"},
 		{Viewer: admin, Scope: ScopeAll, Sort: SortPublished},
+		{Viewer: admin, Scope: ScopeAll, Sort: SortPublished, Desc: true}, // drafts, without a date, last
 		{Viewer: admin, Scope: ScopeAll, Text: "survey", PublishedBefore: before},
 		{Groups: []int64{1, 2, 3, 4, 5}, Sort: SortPublished},
 		{Groups: []int64{1, 2, 3, 4, 5}, Text: "climate OR survey"},
@@ -104,7 +109,7 @@ func TestCollector_MatchesBleve(t *testing.T) {
 			if got.Total == 0 || len(got.Hits) == 0 {
 				t.Fatal("nothing found: the query tests nothing")
 			}
-			total, facets := bleveCounts(t, ix, q)
+			total, facets := bleveCounts(t, ix, q, state)
 			if got.Total != total {
 				t.Fatalf("total = %d, Bleve's %d", got.Total, total)
 			}
@@ -128,9 +133,10 @@ func TestCollector_MatchesBleve(t *testing.T) {
 	}
 }
 
-// bleveCounts counts q's matches and facets with Bleve's collector, the
-// access and date filters as queries, as Carrel did before it had its own.
-func bleveCounts(t *testing.T, ix *Index, q Query) (uint64, map[string][]FacetCount) {
+// bleveCounts counts q's matches with Bleve's collector, the access and
+// date filters as queries, as Carrel did before it had its own, and the
+// facets of the documents in state that Bleve matched.
+func bleveCounts(t *testing.T, ix *Index, q Query, state map[int64]Document) (uint64, map[string][]FacetCount) {
 	t.Helper()
 	if err := q.validate(); err != nil {
 		t.Fatal(err)
@@ -157,19 +163,97 @@ func bleveCounts(t *testing.T, ix *Index, q Query) (uint64, map[string][]FacetCo
 	if e != nil {
 		must = append(must, ix.textQuery(e))
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), 0, 0, false)
-	for _, f := range []string{fFacets, fAuthor, fKeyword} {
-		req.AddFacet(f, bleve.NewFacetRequest(f, maxSharedTerms))
-	}
-	res := bleveRun(t, ix, req)
+	res := bleveRun(t, ix, bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), len(state)+1, 0, false))
 	counted := map[string]map[string]int{}
-	for f, fr := range res.Facets {
-		counted[f] = map[string]int{}
-		for _, tf := range fr.Terms.Terms() {
-			counted[f][tf.Term] = tf.Count
+	for _, h := range res.Hits {
+		d := state[hitItem(t, h)]
+		for _, f := range []string{fFacets, fAuthor, fKeyword} {
+			if counted[f] == nil {
+				counted[f] = map[string]int{}
+			}
+			seen := map[string]bool{} // a term counts once per document
+			for _, term := range docTerms(&d, f) {
+				if !seen[term] {
+					seen[term] = true
+					counted[f][term]++
+				}
+			}
 		}
 	}
 	return res.Total, facetCounts(counted, q.facetNames(), q.FacetSize, nil)
+}
+
+// docTerms are the terms of a keyword field of d.
+func docTerms(d *Document, field string) []string {
+	switch v := d.fields()[field].(type) {
+	case string:
+		return []string{v}
+	case []string:
+		return v
+	}
+	return nil
+}
+
+func hitItem(t *testing.T, h *search.DocumentMatch) int64 {
+	t.Helper()
+	id, err := strconv.ParseInt(h.ID, 10, 64)
+	if err != nil {
+		t.Fatalf("hit id %q: %v", h.ID, err)
+	}
+	return id
+}
+
+// sortHits orders Bleve's hits as its collector would by order, reading
+// each field's value from the hit's document in state rather than from doc
+// values, and returns each hit's sort values (the score's formatted).
+func sortHits(t *testing.T, hits search.DocumentMatchCollection, order search.SortOrder, state map[int64]Document) map[*search.DocumentMatch][]string {
+	t.Helper()
+	vals := map[*search.DocumentMatch][]string{}
+	for _, h := range hits {
+		d := state[hitItem(t, h)]
+		for _, so := range order {
+			var v string
+			switch so := so.(type) {
+			case *search.SortScore:
+				v = strconv.FormatFloat(h.Score, 'g', -1, 64)
+			case *search.SortDocID:
+				v = h.ID
+			case *search.SortField:
+				// Bleve's value for a document without one sorts last.
+				terms := docTerms(&d, so.Field)
+				switch {
+				case len(terms) > 0:
+					v = terms[0]
+				case so.Desc:
+					v = search.LowTerm
+				default:
+					v = search.HighTerm
+				}
+			default:
+				t.Fatalf("unexpected sort %T", so)
+			}
+			vals[h] = append(vals[h], v)
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
+		for x, so := range order {
+			var c int
+			if _, ok := so.(*search.SortScore); ok {
+				c = cmp.Compare(a.Score, b.Score)
+			} else {
+				c = strings.Compare(vals[a][x], vals[b][x])
+			}
+			if c != 0 {
+				if so.Descending() {
+					return -c
+				}
+				return c
+			}
+		}
+		// Then index order, as Bleve's collector breaks a tie.
+		return cmp.Compare(a.HitNumber, b.HitNumber)
+	})
+	return vals
 }
 
 // bleveIDs are the ids of the page of q that bleveOrder describes.
@@ -204,13 +288,11 @@ func bleveHits(t *testing.T, ix *Index, q Query, state map[int64]Document, keys 
 	}
 	e, _ := parse(q.Text)
 	bq, order := ix.query(q, e)
-	req := bleve.NewSearchRequestOptions(bq, len(state)+1, 0, false)
-	req.SortByCustom(order)
-	res := bleveRun(t, ix, req)
+	res := bleveRun(t, ix, bleve.NewSearchRequestOptions(bq, len(state)+1, 0, false))
+	vals := sortHits(t, res.Hits, order, state)
 	var hits []Hit
 	for _, h := range res.Hits {
-		var id int64
-		fmt.Sscan(h.ID, &id)
+		id := hitItem(t, h)
 		d := state[id]
 		visible := q.Scope != ScopePublic || d.Public && !d.Embargoed && !d.Confidential
 		inDates := (q.PublishedSince.IsZero() || !d.Published.Before(q.PublishedSince)) &&
@@ -220,13 +302,8 @@ func bleveHits(t *testing.T, ix *Index, q Query, state map[int64]Document, keys 
 			continue
 		}
 		if keys != nil {
-			ks := slices.Clone(h.DecodedSort[:len(h.DecodedSort)-1]) // the last is the id
-			for i, so := range order[:len(ks)] {
-				if _, ok := so.(*search.SortScore); ok {
-					ks[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
-				}
-			}
-			keys[id] = strings.Join(ks, "|")
+			ks := vals[h]
+			keys[id] = strings.Join(ks[:len(ks)-1], "|") // the last is the id
 		}
 		hits = append(hits, Hit{ItemID: id})
 	}
