@@ -13,8 +13,8 @@ import (
 // collectPlan collects the matches of tp on snap. Each segment's matches
 // are a bitmap made from the terms' postings; when the page is ordered by
 // relevance, the matches the collector accepts are then scored term at a
-// time: each term's postings add its score to an array by document, and
-// the query's tree combines the sums of each accepted match.
+// time: each term's postings add its score to an array by accepted match,
+// and the query's tree combines the sums of each.
 func (s *columnStore) collectPlan(ctx context.Context, snap *scorch.IndexSnapshot, tp *textPlan, p plan) (*collected, error) {
 	c, err := newCollector(s, snap, p)
 	if err != nil {

@@ -12,8 +12,9 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// collect runs q on snap with Bleve's searchers and collects what p asks
-// for. Matches are first found unscored: Bleve then merges the terms'
+// collect runs q on snap and collects what p asks for. A query of terms,
+// phrases, ANDs, ORs and NOTs is answered from the postings (collectPlan);
+// any other runs with Bleve's searchers, as follows. Matches are first found unscored: Bleve then merges the terms'
 // postings as bitmaps, which costs little per match, and that is enough to
 // count them and their facets. When the page is ordered by relevance and
 // the query is an AND, a scoring searcher then visits the accepted matches

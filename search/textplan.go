@@ -13,20 +13,22 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// Most searches are words, each of which is an OR of one term in every
-// text field, joined by AND, OR and NOT, and ANDed with filters that are
-// terms too. Such a query is a textPlan: its matches in a segment are the
-// union, intersection and difference of its terms' postings bitmaps, and
-// its scores are summed term by term from the postings (score.go), instead
-// of by Bleve's searchers, which move every term to every match and cost
-// a few hundred nanoseconds per match and term. The scores are Bleve's own
-// (TF-IDF, the same operations in the same order), so results rank as
-// Bleve ranks them. Anything else — phrases, words of several tokens,
-// document ids, match-all — is left to Bleve's searchers.
+// Most searches are words and phrases, each of which is an OR of one term
+// or phrase in every text field, joined by AND, OR and NOT, and ANDed with
+// filters that are terms too. Such a query is a textPlan: its matches in a
+// segment are the union, intersection and difference of its terms'
+// postings bitmaps (a phrase's also checked against the terms' positions,
+// phrase.go), and its scores are summed term by term from the postings
+// (score.go), instead of by Bleve's searchers, which move every term to
+// every match and cost a few hundred nanoseconds per match and term. The
+// scores are Bleve's own (TF-IDF, the same operations in the same order),
+// so results rank as Bleve ranks them. Anything else — a fuzzy phrase, an
+// OR of more than ten parts, a list of document ids — is left to Bleve's
+// searchers.
 
 // tnode is a node of a textPlan.
 type tnode struct {
-	op   byte // opTerm, opOr, opAnd, opNot, opPhrase
+	op   byte // opTerm, opOr, opAnd, opNot, opAll, opPhrase
 	kids []*tnode
 	// not is what must not match, for opNot, whose only kid must; it is
 	// never scored.
@@ -36,10 +38,10 @@ type tnode struct {
 	field string
 	term  []byte
 	boost float64
-	count uint64                 // live documents carrying it; for others Bleve's estimate
+	count uint64                 // live documents carrying it; of other nodes, Bleve's Count()
 	pls   []segment.PostingsList // by segment, deleted documents included
 	bms   []*roaring.Bitmap      // the postings, by segment; shared, read only
-	// score is what multiplies tf × norm for a match: idf × the query
+	// A match's score is tf × norm × idf × weight, weight being the query
 	// weight (1 when there is none to multiply by, as for a lone term).
 	idf, weight float64
 	// pos is the term's place in its phrase, and in that phrase, for a
@@ -54,12 +56,13 @@ type tnode struct {
 	// sizes are the documents of each segment, for an opAll.
 	sizes []uint64
 
-	// into is the OR of terms only whose sums this term adds to, or nil
-	// when the term keeps its own.
+	// into is the OR of terms only, or the phrase, whose sums this term
+	// adds to, or nil when the term keeps its own.
 	into *tnode
 
-	// acc and cnt hold, by document of the segment being scored, the sum of
-	// the scores added and how many were; zero again once read (eval).
+	// acc and cnt hold, by place among the accepted matches of the segment
+	// being scored, the sum of the scores added and how many were; zero
+	// again once read (eval).
 	acc []float64
 	cnt []uint8
 }
@@ -80,14 +83,14 @@ const (
 // textPlan is a compiled query.
 type textPlan struct {
 	root    *tnode
-	terms   []*tnode // depth first: each OR's terms in their order
+	terms   []*tnode // depth first: each node's terms in the order their scores add
 	arrays  []*tnode // the nodes that keep acc and cnt
-	phrases []*tnode
+	phrases []*tnode // the opPhrase nodes
 	alls    []*tnode // the opAll nodes
 }
 
 // compileText returns q's plan, or nil when q is not only terms, phrases,
-// ANDs, ORs and NOTs with something that must match; m analyses phrases.
+// ANDs, ORs, NOTs and match-alls; m analyses phrases.
 func compileText(q query.Query, m mapping.IndexMapping) *textPlan {
 	root := compileNode(q, m)
 	if root == nil {
