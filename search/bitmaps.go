@@ -36,19 +36,30 @@ func (s *columnStore) collectFiltered(ctx context.Context, snap *scorch.IndexSna
 		if err := c.enter(i); err != nil {
 			return nil, err
 		}
-		it := bm.ManyIterator()
-		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
-			for _, d := range buf[:n] {
-				if c.accept(uint64(d)) {
-					c.consider(uint64(d), 0, c.seen-1)
-				}
-			}
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+		err = c.acceptEach(ctx, bm, buf, func(d uint32) { c.consider(uint64(d), 0, c.seen-1) })
+		if err != nil {
+			return nil, err
 		}
 	}
 	return c.finish()
+}
+
+// acceptEach offers each document of bm, of the current segment, to
+// c.accept in index order, and calls fn with those it accepts; buf is
+// scratch for the iteration.
+func (c *collector) acceptEach(ctx context.Context, bm *roaring.Bitmap, buf []uint32, fn func(d uint32)) error {
+	it := bm.ManyIterator()
+	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+		for _, d := range buf[:n] {
+			if c.accept(uint64(d)) {
+				fn(d)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // matching is the bitmap of the live documents of ss that pass every
@@ -97,28 +108,11 @@ func filterBitmap(seg segment.Segment, f filter) (*roaring.Bitmap, error) {
 		if pl, err = dict.PostingsList([]byte(t), nil, pl); err != nil {
 			return nil, err
 		}
-		it = pl.Iterator(false, false, false, it)
-		// Zap's postings are bitmaps already, or a single document.
-		if o, ok := it.(segment.OptimizablePostingsIterator); ok {
-			if d, ok := o.DocNum1Hit(); ok {
-				out.Add(uint32(d))
-				continue
-			}
-			if bm := o.ActualBitmap(); bm != nil {
-				out.Or(bm)
-				continue
-			}
+		var bm *roaring.Bitmap
+		if bm, it, err = postingsBitmap(pl, it); err != nil {
+			return nil, err
 		}
-		for {
-			p, err := it.Next()
-			if err != nil {
-				return nil, err
-			}
-			if p == nil {
-				break
-			}
-			out.Add(uint32(p.Number()))
-		}
+		out.Or(bm)
 	}
 	return out, nil
 }

@@ -51,20 +51,15 @@ func (s *columnStore) collectPlan(ctx context.Context, snap *scorch.IndexSnapsho
 			return nil, err
 		}
 		accepted = accepted[:0]
-		it := m.ManyIterator()
-		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
-			for _, d := range buf[:n] {
-				switch {
-				case !c.accept(uint64(d)):
-				case sc != nil:
-					accepted = append(accepted, d)
-				default:
-					c.consider(uint64(d), 0, c.offsets[i]+uint64(d))
-				}
+		err = c.acceptEach(ctx, m, buf, func(d uint32) {
+			if sc != nil {
+				accepted = append(accepted, d)
+			} else {
+				c.consider(uint64(d), 0, c.offsets[i]+uint64(d))
 			}
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+		})
+		if err != nil {
+			return nil, err
 		}
 		if sc != nil && len(accepted) > 0 {
 			// On an error the scratch arrays may hold sums, so they are

@@ -221,7 +221,9 @@ func (tp *textPlan) prepare(snap *scorch.IndexSnapshot) error {
 			if t.pls[i], err = dict.PostingsList(t.term, nil, nil); err != nil {
 				return err
 			}
-			t.bms[i] = postingsBitmap(t.pls[i])
+			if t.bms[i], _, err = postingsBitmap(t.pls[i], nil); err != nil {
+				return err
+			}
 			t.count += t.bms[i].GetCardinality()
 			if del := ss.Deleted(); del != nil {
 				t.count -= t.bms[i].AndCardinality(del)
@@ -293,23 +295,26 @@ func (n *tnode) squaredWeights() float64 {
 	return sum
 }
 
-// postingsBitmap is the documents of pl, deleted ones included; read only.
-func postingsBitmap(pl segment.PostingsList) *roaring.Bitmap {
-	it := pl.Iterator(false, false, false, nil)
+// postingsBitmap is the documents of pl, deleted ones included; read
+// only. It reads them through prealloc, when not nil, and returns the
+// iterator for the next call to reuse.
+func postingsBitmap(pl segment.PostingsList, prealloc segment.PostingsIterator) (*roaring.Bitmap, segment.PostingsIterator, error) {
+	it := pl.Iterator(false, false, false, prealloc)
+	// Zap's postings are bitmaps already, or a single document.
 	if o, ok := it.(segment.OptimizablePostingsIterator); ok {
 		if d, ok := o.DocNum1Hit(); ok {
-			return roaring.BitmapOf(uint32(d))
+			return roaring.BitmapOf(uint32(d)), it, nil
 		}
 		if bm := o.ActualBitmap(); bm != nil {
-			return bm
+			return bm, it, nil
 		}
-		return roaring.New()
+		return roaring.New(), it, nil
 	}
 	out := roaring.New()
 	for {
 		p, err := it.Next()
 		if err != nil || p == nil {
-			return out
+			return out, it, err
 		}
 		out.Add(uint32(p.Number()))
 	}
