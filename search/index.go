@@ -54,6 +54,8 @@ type Index struct {
 	// totals are the shared facet counts of everything public, moved with
 	// each change; set only under applyMu.
 	totals facetTotals
+	// turns bound the searches running at once (turns.go); guarded by mu.
+	turns turns
 }
 
 // generation is one complete Bleve index; a rebuild makes a new one.
@@ -84,7 +86,7 @@ type pendingChanges struct {
 // Under dir, CURRENT names the live generation directory (gen-NNNNNNNN);
 // Open removes any other generation, left by a crashed rebuild.
 func Open(dir string) (*Index, error) {
-	ix := &Index{dir: dir, mapping: newMapping()}
+	ix := &Index{dir: dir, mapping: newMapping(), turns: newTurns(0)}
 	if dir == "" {
 		g, err := ix.newGeneration()
 		if err != nil {

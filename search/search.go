@@ -103,6 +103,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, contextError(err)
 	}
+	endTurn, err := ix.takeTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer endTurn()
 	g, release, err := ix.current()
 	if err != nil {
 		return nil, err

@@ -81,11 +81,13 @@ func TestConfig(t *testing.T) {
 		os.WriteFile(f, []byte("[server]\naddr = \"127.0.0.1:9000\"\nbase_url = \"https://data.example.edu\"\n"), 0o600)
 		t.Setenv("CARREL_UPLOAD_MAX_FILE_SIZE", "12345")
 		t.Setenv("CARREL_STORAGE_S3_BUCKET", "deposits")
+		t.Setenv("CARREL_SEARCH_CONCURRENT", "3")
 		cfg, err := loadConfig(f, "/srv/carrel")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.Server.Addr != "127.0.0.1:9000" || cfg.Upload.MaxFileSize != 12345 || cfg.Server.DataDir != "/srv/carrel" || cfg.Storage.S3.Bucket != "deposits" {
+		if cfg.Server.Addr != "127.0.0.1:9000" || cfg.Upload.MaxFileSize != 12345 || cfg.Server.DataDir != "/srv/carrel" ||
+			cfg.Storage.S3.Bucket != "deposits" || cfg.Search.Concurrent != 3 {
 			t.Fatalf("got %+v %+v", cfg.Server, cfg.Upload)
 		}
 	})
@@ -99,6 +101,7 @@ func TestConfig(t *testing.T) {
 			"half s3":     "[storage]\nbackend = \"s3\"\n[storage.s3]\nbucket = \"b\"\n",
 			"s3 key only": "[storage]\nbackend = \"s3\"\n[storage.s3]\nendpoint = \"e:9000\"\nbucket = \"b\"\naccess_key = \"k\"\n",
 			"bad url":     "[server]\nbase_url = \"data.example.edu\"\n",
+			"searches -1": "[search]\nconcurrent = -1\n",
 		} {
 			f := filepath.Join(dir, "c.toml")
 			os.WriteFile(f, []byte(body), 0o600)

@@ -26,6 +26,7 @@ type Config struct {
 	Backup   BackupConfig   `toml:"backup"`
 	OAuth    OAuthConfig    `toml:"oauth"`
 	Fixity   FixityConfig   `toml:"fixity"`
+	Search   SearchConfig   `toml:"search"`
 	DOI      DOIConfig      `toml:"doi"`
 	DataCite DataCiteConfig `toml:"datacite"`
 	Metrics  MetricsConfig  `toml:"metrics"`
@@ -127,6 +128,13 @@ type OAuthConfig struct {
 // reads per run.
 type FixityConfig struct {
 	BudgetBytes int64 `toml:"budget_bytes"`
+}
+
+// SearchConfig is the [search] section.
+type SearchConfig struct {
+	// Concurrent is how many searches run at once, the others waiting
+	// their turn; 0 means one per CPU.
+	Concurrent int `toml:"concurrent"`
 }
 
 // PreservationConfig is the [preservation] section.
@@ -291,6 +299,9 @@ func (c *Config) validate() error {
 	}
 	if c.Fixity.BudgetBytes < 1 {
 		return errors.New("config: fixity.budget_bytes must be positive")
+	}
+	if c.Search.Concurrent < 0 || c.Search.Concurrent > 1024 {
+		return errors.New("config: search.concurrent must be between 0 (one per CPU) and 1024")
 	}
 	if err := c.Mail.validate(); err != nil {
 		return err

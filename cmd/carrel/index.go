@@ -19,6 +19,7 @@ func openIndex(ctx context.Context, cfg Config, cat *catalog.DB, log *slog.Logge
 	if err != nil {
 		return nil, nil, err
 	}
+	ix.SetConcurrentSearches(cfg.Search.Concurrent)
 	if err := rebuildIfAhead(ctx, cat, ix, log); err != nil {
 		ix.Close()
 		return nil, nil, err
