@@ -36,7 +36,12 @@ func (s *columnStore) collectFiltered(ctx context.Context, snap *scorch.IndexSna
 		if err := c.enter(i); err != nil {
 			return nil, err
 		}
-		err = c.acceptEach(ctx, bm, buf, func(d uint32) { c.consider(uint64(d), 0, c.seen-1) })
+		base := c.offsets[i]
+		err = c.acceptEach(ctx, bm, buf, func(ds []uint32) {
+			for _, d := range ds {
+				c.consider(uint64(d), 0, base+uint64(d))
+			}
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -44,16 +49,14 @@ func (s *columnStore) collectFiltered(ctx context.Context, snap *scorch.IndexSna
 	return c.finish()
 }
 
-// acceptEach offers each document of bm, of the current segment, to
-// c.accept in index order, and calls fn with those it accepts; buf is
-// scratch for the iteration.
-func (c *collector) acceptEach(ctx context.Context, bm *roaring.Bitmap, buf []uint32, fn func(d uint32)) error {
+// acceptEach hands the documents of bm, of the current segment, that the
+// collector accepts to fn, a batch at a time in index order; buf holds a
+// batch.
+func (c *collector) acceptEach(ctx context.Context, bm *roaring.Bitmap, buf []uint32, fn func(ds []uint32)) error {
 	it := bm.ManyIterator()
 	for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
-		for _, d := range buf[:n] {
-			if c.accept(uint64(d)) {
-				fn(d)
-			}
+		if ds := c.acceptBatch(buf[:n]); len(ds) > 0 {
+			fn(ds)
 		}
 		if err := ctx.Err(); err != nil {
 			return err

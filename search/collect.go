@@ -176,23 +176,49 @@ func (c *collector) enter(i int) error {
 // the query: if the plan's filters keep it, it is counted, facets and all,
 // and accept reports true.
 func (c *collector) accept(local uint64) bool {
-	c.seen++
-	if c.p.public && c.visible[local/64]&(1<<(local%64)) == 0 {
-		return false
+	d := [1]uint32{uint32(local)}
+	return len(c.acceptBatch(d[:])) == 1
+}
+
+// acceptBatch keeps, of ds (documents of the current segment in index
+// order), those the collector accepts, and counts them and their facet
+// terms; it returns them in ds's array. Each step runs over the whole
+// batch, so that its loop keeps its columns at hand.
+func (c *collector) acceptBatch(ds []uint32) []uint32 {
+	c.seen += uint64(len(ds))
+	if c.p.public {
+		kept, visible := ds[:0], c.visible
+		for _, d := range ds {
+			if visible[d/64]&(1<<(d%64)) != 0 {
+				kept = append(kept, d)
+			}
+		}
+		ds = kept
 	}
 	for k, col := range c.rangeCols {
-		if o := col.ord[local]; o < c.rangeOrds[k][0] || o >= c.rangeOrds[k][1] {
-			return false
+		kept, ord, lo, hi := ds[:0], col.ord, c.rangeOrds[k][0], c.rangeOrds[k][1]
+		for _, d := range ds {
+			if o := ord[d]; o >= lo && o < hi {
+				kept = append(kept, d)
+			}
 		}
+		ds = kept
 	}
-	c.total++
+	c.total += uint64(len(ds))
 	for k, col := range c.facetCols {
-		cs := c.counts[k]
-		for _, v := range col.vals[col.start[local]:col.start[local+1]] {
-			cs[v]++
+		col.countInto(c.counts[k], ds)
+	}
+	return ds
+}
+
+// countInto adds one to counts[v] for every term v of each document of ds.
+func (col *multiColumn) countInto(counts []uint32, ds []uint32) {
+	start, vals := col.start, col.vals
+	for _, d := range ds {
+		for _, v := range vals[start[d]:start[d+1]] {
+			counts[v]++
 		}
 	}
-	return true
 }
 
 // consider offers document local of the current segment, an accepted

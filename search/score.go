@@ -51,11 +51,14 @@ func (s *columnStore) collectPlan(ctx context.Context, snap *scorch.IndexSnapsho
 			return nil, err
 		}
 		accepted = accepted[:0]
-		err = c.acceptEach(ctx, m, buf, func(d uint32) {
+		base := c.offsets[i]
+		err = c.acceptEach(ctx, m, buf, func(ds []uint32) {
 			if sc != nil {
-				accepted = append(accepted, d)
-			} else {
-				c.consider(uint64(d), 0, c.offsets[i]+uint64(d))
+				accepted = append(accepted, ds...)
+				return
+			}
+			for _, d := range ds {
+				c.consider(uint64(d), 0, base+uint64(d))
 			}
 		})
 		if err != nil {

@@ -52,7 +52,7 @@ func main() {
 	fs.IntVar(&o.clients, "clients", 8, "concurrent clients for ingest and search")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long each latency run lasts")
 	fs.StringVar(&o.section, "section", "search", "the `name` of the BENCHMARKS.md section to write, so that a run of other sizes can sit beside the default one")
-	fs.BoolVar(&o.reuse, "reuse", false, "reuse the data directory of an earlier run of each size when there is one: no seeding and no ingest (their rows are left out)")
+	fs.BoolVar(&o.reuse, "reuse", false, "reuse the data directory of an earlier run of each size when there is one: no seeding; the ingest still runs, so the corpus grows by -ingest items a run")
 	fs.StringVar(&o.command, "command", "go run -tags sqlite_fts5 ./bench/search", "the `command` to record in the report")
 	fs.Parse(os.Args[1:])
 	for _, s := range strings.Split(*sizes, ",") {
@@ -109,6 +109,7 @@ type sizeResult struct {
 	items         int
 	seeded        int
 	seedTime      time.Duration
+	reusedItems   int // the items a reused corpus held before this run's ingest
 	ingested      int
 	ingestTime    time.Duration
 	ingestCPU     time.Duration // the server's CPU time during the ingest
@@ -155,17 +156,19 @@ func benchSize(ctx context.Context, o *options, n int) (*sizeResult, error) {
 	}
 	defer srv.stop()
 	if reused {
-		r.seeded, r.ingested = 0, 0
-		logf("%d items: reusing %s (no seeding, no ingest)", n, data)
-	} else {
-		logf("%d items: creating and publishing %d through the API with %d clients", n, r.ingested, o.clients)
-		cpu := cpuTime(srv.pid())
-		if r.ingestTime, err = ingest(ctx, srv, r.ingested, o.clients); err != nil {
+		r.seeded = 0
+		if r.reusedItems, err = countItems(filepath.Join(data, "catalog.db")); err != nil {
 			return nil, err
 		}
-		r.ingestCPU = cpuTime(srv.pid()) - cpu
-		logf("%d items: ingested in %s, %.2f ms of server CPU per item", n, r.ingestTime, perItemMS(r.ingestCPU, r.ingested))
+		logf("%d items: reusing %s, which holds %d items", n, data, r.reusedItems)
 	}
+	logf("%d items: creating and publishing %d through the API with %d clients", n, r.ingested, o.clients)
+	cpu := cpuTime(srv.pid())
+	if r.ingestTime, err = ingest(ctx, srv, r.ingested, o.clients); err != nil {
+		return nil, err
+	}
+	r.ingestCPU = cpuTime(srv.pid()) - cpu
+	logf("%d items: ingested in %s, %.2f ms of server CPU per item", n, r.ingestTime, perItemMS(r.ingestCPU, r.ingested))
 	mix, err := queryMix(filepath.Join(data, "catalog.db"), mixSize)
 	if err != nil {
 		return nil, err

@@ -133,6 +133,18 @@ func queryMix(catalogPath string, n int) (mix, error) {
 	return m, nil
 }
 
+// countItems returns how many items a catalog holds.
+func countItems(catalogPath string) (int, error) {
+	db, err := sql.Open("sqlite3", "file:"+catalogPath+"?mode=ro")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int
+	err = db.QueryRow(`SELECT count(*) FROM items`).Scan(&n)
+	return n, err
+}
+
 // words are the searchable words of a title: letters only, no stop words.
 func words(s string) []string {
 	stop := map[string]bool{"of": true, "and": true, "in": true, "the": true, "for": true, "from": true, "to": true, "a": true,
