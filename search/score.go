@@ -8,6 +8,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zap "github.com/blevesearch/zapx/v16"
 )
 
 // collectPlan collects the matches of tp on snap. Each segment's matches
@@ -196,9 +197,9 @@ func (sc *scratch) add(t *tnode, seg int, accepted []uint32, by byte) error {
 	sc.it = t.pls[seg].Iterator(true, true, false, sc.it)
 	it := sc.it
 	one := func(p segment.Posting) {
-		d := p.Number()
+		d, freq, norm := postingOf(p)
 		// Bleve's TermQueryScorer, operation for operation.
-		v := math.Sqrt(float64(p.Frequency())) * p.Norm() * t.idf
+		v := math.Sqrt(float64(freq)) * norm * t.idf
 		if t.weight != 1.0 {
 			v = v * t.weight
 		}
@@ -231,10 +232,28 @@ func (sc *scratch) add(t *tnode, seg int, accepted []uint32, by byte) error {
 		if err != nil || p == nil {
 			return err
 		}
-		if d := p.Number(); marked[d>>6]&(1<<(d&63)) != 0 {
+		if d := number(p); marked[d>>6]&(1<<(d&63)) != 0 {
 			one(p)
 		}
 	}
+}
+
+// postingOf returns a posting's document, frequency and norm. The
+// postings of the index's segments are zap's, whose methods the compiler
+// can inline once it knows the type: most of scoring is these reads.
+func postingOf(p segment.Posting) (uint64, uint64, float64) {
+	if zp, ok := p.(*zap.Posting); ok {
+		return zp.Number(), zp.Frequency(), zp.Norm()
+	}
+	return p.Number(), p.Frequency(), p.Norm()
+}
+
+// number returns a posting's document, as postingOf.
+func number(p segment.Posting) uint64 {
+	if zp, ok := p.(*zap.Posting); ok {
+		return zp.Number()
+	}
+	return p.Number()
 }
 
 // eval is the score of the j-th accepted match of the segment being
