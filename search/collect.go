@@ -68,7 +68,11 @@ type collector struct {
 	fields  []*search.SortField
 	total   uint64
 	seen    uint64
-	counts  [][]uint32 // by p.count, by term id
+	// unordered is set while matches are offered out of index order, as
+	// pruning does (prune.go): a match tied with the worst kept one may
+	// then come before it.
+	unordered bool
+	counts    [][]uint32 // by p.count, by term id
 
 	// The columns of the segment being read.
 	seg       int
@@ -231,7 +235,7 @@ func (c *collector) consider(local uint64, score float64, n uint64) {
 		// Relevance puts first what scores more, and when alone, of equal
 		// scores what comes first in the index, as all kept matches do.
 		worst := c.heap.refs[0].score
-		if _, ok := c.p.order[0].(*search.SortScore); ok && (score < worst || score == worst && len(c.p.order) == 1) {
+		if _, ok := c.p.order[0].(*search.SortScore); ok && (score < worst || score == worst && len(c.p.order) == 1 && !c.unordered) {
 			return
 		}
 	}

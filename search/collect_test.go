@@ -95,9 +95,9 @@ func TestCollector_MatchesBleve(t *testing.T) {
 		{Terms: map[string][]string{FacetCategory: {strconv.FormatInt(pub.CategoryIDs[0], 10)}}, Sort: SortTitle},
 		{Terms: map[string][]string{FacetAuthor: {pub.Authors[0]}}, Text: "NOT nothingatall"},
 	}
-	// Relevance is scored reading each term's postings as it pays, and
-	// each way always, on the same queries.
-	for n, q := range slices.Concat(queries, queries, queries) {
+	// Relevance is scored reading each term's postings as it pays, each
+	// way always, and pruned in every segment, on the same queries.
+	for n, q := range slices.Concat(queries, queries, queries, queries) {
 		i := n % len(queries)
 		ix.columns.scoreBy = byte(n / len(queries))
 		t.Run(fmt.Sprint(i, "/", ix.columns.scoreBy), func(t *testing.T) {

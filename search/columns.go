@@ -102,7 +102,8 @@ type columnStore struct {
 	scratch sync.Pool // of *scratch, for scoring (score.go)
 	// scoreBy chooses how a term's postings are read when scoring: by
 	// default (0) each term as it pays, or always one way (streamAll,
-	// advanceAll), which tests use to check both ways.
+	// advanceAll), or with every segment pruned (pruneAll), which tests
+	// use to check every way.
 	scoreBy byte
 }
 

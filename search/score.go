@@ -68,7 +68,11 @@ func (s *columnStore) collectPlan(ctx context.Context, snap *scorch.IndexSnapsho
 		if sc != nil && len(accepted) > 0 {
 			// On an error the scratch arrays may hold sums, so they are
 			// dropped rather than given back.
-			if err := sc.score(ctx, c, tp, i, ss.Segment().Count(), accepted, s.scoreBy); err != nil {
+			score := sc.score
+			if c.prunes(len(accepted), s.scoreBy) {
+				score = sc.scorePruned
+			}
+			if err := score(ctx, c, tp, i, ss.Segment().Count(), accepted, s.scoreBy); err != nil {
 				return nil, err
 			}
 		}
@@ -90,6 +94,11 @@ type scratch struct {
 	// ones, so that they are as long as the matches, not the segment.
 	ranks []uint32
 	it    segment.PostingsIterator
+	// Of pruning (prune.go): a batch of documents, the bounds by accepted
+	// match, and the heap that finds the page's share of them.
+	docs   []uint32
+	bounds []float64
+	heap   []float64
 }
 
 // rank is the place of accepted document d among the accepted ones.
@@ -143,23 +152,16 @@ const (
 	scoreAuto = iota
 	streamAll
 	advanceAll
+	// pruneAll bounds every term but a phrase's and prunes every segment
+	// (prune.go).
+	pruneAll
 )
 
 // score scores the accepted matches of segment seg, of size documents, in
 // index order, and offers each to c.
 func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg int, size uint64, accepted []uint32, by byte) error {
 	sc.arrange(tp, size, accepted)
-	for _, n := range tp.phrases {
-		n.targets = n.targets[:0]
-		if n.hits[seg] == nil {
-			continue
-		}
-		for it := n.hits[seg].Iterator(); it.HasNext(); {
-			if d := it.Next(); sc.bits[d>>6]&(1<<(d&63)) != 0 {
-				n.targets = append(n.targets, d)
-			}
-		}
-	}
+	sc.targetPhrases(tp, seg)
 	for _, t := range tp.terms {
 		if err := sc.add(t, seg, accepted, by); err != nil {
 			return err
@@ -174,6 +176,22 @@ func (sc *scratch) score(ctx context.Context, c *collector, tp *textPlan, seg in
 		sc.bits[d>>6] = 0
 	}
 	return nil
+}
+
+// targetPhrases sets the targets of tp's phrases: their matches in
+// segment seg that are marked.
+func (sc *scratch) targetPhrases(tp *textPlan, seg int) {
+	for _, n := range tp.phrases {
+		n.targets = n.targets[:0]
+		if n.hits[seg] == nil {
+			continue
+		}
+		for it := n.hits[seg].Iterator(); it.HasNext(); {
+			if d := it.Next(); sc.bits[d>>6]&(1<<(d&63)) != 0 {
+				n.targets = append(n.targets, d)
+			}
+		}
+	}
 }
 
 // add adds term t's score to each accepted match of segment seg that

@@ -1,8 +1,12 @@
 package search
 
 import (
+	"math"
 	"slices"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
 )
 
 // TestScore_ClearsScratch checks that scoring leaves its pooled arrays all
@@ -16,7 +20,7 @@ func TestScore_ClearsScratch(t *testing.T) {
 	checked := 0
 	for _, text := range []string{"climate", "climate OR survey", "survey NOT climate", "climate survey",
 		":title:climate", "(climate OR ocean) NOT code", `"time series" OR pottery`, `"Amazon basin" studies`, `"pottery basin" OR studies`} {
-		for _, by := range []byte{scoreAuto, streamAll, advanceAll} {
+		for _, by := range []byte{scoreAuto, streamAll, advanceAll, pruneAll} {
 			ix.columns.scoreBy = by
 			r := mustSearch(t, ix, Query{Text: text, Limit: 5, NoCache: true})
 			if r.Total == 0 {
@@ -41,5 +45,105 @@ func TestScore_ClearsScratch(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no search left its scratch in the pool")
+	}
+}
+
+// TestConsider_TiesOutOfOrder checks the tie rule pruning relies on: a
+// match offered after a kept one of equal score, but before it in index
+// order, replaces it when matches come out of order, and not otherwise.
+func TestConsider_TiesOutOfOrder(t *testing.T) {
+	ix := fixtureIndex(t)
+	g, release, err := ix.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	adv, err := g.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, unordered := range []bool{false, true} {
+		c, err := newCollector(&ix.columns, r.(*scorch.IndexSnapshot), plan{order: search.SortOrder{&search.SortScore{Desc: true}}, want: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.enter(0); err != nil {
+			t.Fatal(err)
+		}
+		c.consider(5, 1.0, 5)
+		c.unordered = unordered
+		c.consider(3, 1.0, 3)
+		want := uint64(5)
+		if unordered {
+			want = 3
+		}
+		if got := c.heap.refs[0].n; got != want {
+			t.Errorf("unordered %v: kept match %d, want %d", unordered, got, want)
+		}
+	}
+}
+
+// TestBound_HoldsForEveryPosting checks what pruning's bound rests on:
+// sqrt(tf) × norm is at most 1 for every posting of every field plain
+// words search, arrays of values (keywords, authors) included.
+func TestBound_HoldsForEveryPosting(t *testing.T) {
+	ix := MustOpen(t, t.TempDir())
+	docs := SyntheticDocuments(7, 400)
+	docs[0].Keywords = []string{"ice ice", "ice", "sheet ice ice"}
+	docs[0].Title = "Ice"
+	mustApply(t, ix, 1, docs)
+	g, release, err := ix.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	adv, err := g.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	checked, most := 0, 0.0
+	for _, ss := range r.(*scorch.IndexSnapshot).Segments() {
+		for _, f := range textFields() {
+			dict, err := ss.Segment().Dictionary(f.field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			it := dict.AutomatonIterator(nil, nil, nil)
+			for de, err := it.Next(); de != nil || err != nil; de, err = it.Next() {
+				if err != nil {
+					t.Fatal(err)
+				}
+				pl, err := dict.PostingsList([]byte(de.Term), nil, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pi := pl.Iterator(true, true, false, nil)
+				for p, err := pi.Next(); p != nil || err != nil; p, err = pi.Next() {
+					if err != nil {
+						t.Fatal(err)
+					}
+					_, freq, norm := postingOf(p)
+					v := math.Sqrt(float64(freq)) * norm
+					most = max(most, v)
+					if v > boundSlack {
+						t.Fatalf("%s:%s in document %d: sqrt(tf) × norm = %v, above the bound", f.field, de.Term, p.Number(), v)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked < 1000 || most < 0.99 {
+		t.Fatalf("%d postings checked, the highest at %v: the test tests too little", checked, most)
 	}
 }

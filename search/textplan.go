@@ -56,6 +56,8 @@ type tnode struct {
 	// sizes are the documents of each segment, for an opAll.
 	sizes []uint64
 
+	// excluded: the term is under a NOT, and never scored.
+	excluded bool
 	// into is the OR of terms only, or the phrase, whose sums this term
 	// adds to, or nil when the term keeps its own.
 	into *tnode
@@ -159,6 +161,7 @@ func compileKids(op byte, qs []query.Query, m mapping.IndexMapping) *tnode {
 // that keep sums; excluded says n is under a NOT, and so never scored.
 func (tp *textPlan) walk(n *tnode, excluded bool, term func(*tnode)) {
 	if n.op == opTerm {
+		n.excluded = excluded
 		term(n)
 		return
 	}
