@@ -109,13 +109,55 @@ func facetCounts(counted map[string]map[string]int, names []string, size int, to
 		add(fFacets, term, n)
 	}
 	for name, counts := range byName {
-		slices.SortFunc(counts, func(a, b FacetCount) int {
-			if a.Count != b.Count {
-				return b.Count - a.Count
-			}
-			return strings.Compare(a.Term, b.Term)
-		})
-		byName[name] = counts[:min(len(counts), size)]
+		byName[name] = topCounts(counts, size)
 	}
 	return byName
+}
+
+// facetBefore orders facet counts: most frequent first, equal counts in
+// term order.
+func facetBefore(a, b FacetCount) int {
+	if a.Count != b.Count {
+		return b.Count - a.Count
+	}
+	return strings.Compare(a.Term, b.Term)
+}
+
+// topCounts returns the first size of counts in facetBefore's order,
+// sorted, in counts' array. A broad search counts thousands of categories
+// and shows a few: they are picked with a heap of size entries, the worst
+// on top, rather than by sorting all.
+func topCounts(counts []FacetCount, size int) []FacetCount {
+	if len(counts) <= size {
+		slices.SortFunc(counts, facetBefore)
+		return counts
+	}
+	top := counts[:size] // a heap: no entry comes after the one at 0
+	worse := func(i, j int) bool { return facetBefore(top[i], top[j]) > 0 }
+	down := func(i int) {
+		for {
+			m := i
+			for _, k := range []int{2*i + 1, 2*i + 2} {
+				if k < len(top) && worse(k, m) {
+					m = k
+				}
+			}
+			if m == i {
+				return
+			}
+			top[i], top[m] = top[m], top[i]
+			i = m
+		}
+	}
+	for i := len(top)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, c := range counts[size:] {
+		if facetBefore(c, top[0]) < 0 {
+			top[0] = c
+			down(0)
+		}
+	}
+	slices.SortFunc(top, facetBefore)
+	return top
 }
