@@ -162,6 +162,11 @@ func benchSize(ctx context.Context, o *options, n int) (*sizeResult, error) {
 		}
 		logf("%d items: reusing %s, which holds %d items", n, data, r.reusedItems)
 	}
+	start := time.Now()
+	if err := waitIdle(ctx, srv.pid()); err != nil {
+		return nil, err
+	}
+	logf("%d items: the server finished its start-up work in %s", n, time.Since(start).Round(time.Second))
 	logf("%d items: creating and publishing %d through the API with %d clients", n, r.ingested, o.clients)
 	cpu := cpuTime(srv.pid())
 	if r.ingestTime, err = ingest(ctx, srv, r.ingested, o.clients); err != nil {
@@ -185,7 +190,7 @@ func benchSize(ctx context.Context, o *options, n int) (*sizeResult, error) {
 		return nil, err
 	}
 	logf("%d items: online reindex", n)
-	start := time.Now()
+	start = time.Now()
 	out, err := c.run(ctx, "reindex")
 	if err != nil {
 		return nil, err
