@@ -38,7 +38,7 @@ const boundSlack = 1 + 1e-6
 
 // boundOf is the most term t adds to a match's score. Bleve's term score
 // is sqrt(tf) × norm × idf × weight, and norm is 1/sqrt(the field's length
-// in tokens), which is at least tf: sqrt(tf) × norm is at most 1. The
+// in tokens), a length at least tf: sqrt(tf) × norm is at most 1. The
 // operations are those of exact scoring, on numbers at least as large, so
 // the result is never below an exact score.
 func boundOf(t *tnode) float64 {
@@ -50,7 +50,7 @@ func boundOf(t *tnode) float64 {
 }
 
 // prunes reports whether a segment with n accepted matches is scored in
-// two passes; by forces it either way (prunes: always, in tests).
+// two passes; by may force it (pruneAll: always, in tests).
 func (c *collector) prunes(n int, by byte) bool {
 	if _, ok := c.p.order[0].(*search.SortScore); !ok || c.p.want == 0 {
 		return false
