@@ -2,6 +2,7 @@ package search
 
 import (
 	"container/heap"
+	"math"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -231,11 +232,10 @@ func (c *collector) consider(local uint64, score float64, n uint64) {
 	if c.p.want == 0 || c.worseThanKept(local) {
 		return
 	}
-	if c.heap.Len() >= c.p.want {
-		// Relevance puts first what scores more, and when alone, of equal
-		// scores what comes first in the index, as all kept matches do.
-		worst := c.heap.refs[0].score
-		if _, ok := c.p.order[0].(*search.SortScore); ok && (score < worst || score == worst && len(c.p.order) == 1 && !c.unordered) {
+	// Relevance puts first what scores more, and when alone, of equal
+	// scores what comes first in the index, as all kept matches do.
+	if _, ok := c.p.order[0].(*search.SortScore); ok {
+		if worst := c.worstKept(); score < worst || score == worst && len(c.p.order) == 1 && !c.unordered {
 			return
 		}
 	}
@@ -244,6 +244,15 @@ func (c *collector) consider(local uint64, score float64, n uint64) {
 		return // on an earlier page; still counted, as every match is
 	}
 	c.offer(&h)
+}
+
+// worstKept is the score of the worst match the page keeps when it is
+// full, the least a match must score to enter it; -Inf when it is not.
+func (c *collector) worstKept() float64 {
+	if c.heap.Len() < c.p.want {
+		return math.Inf(-1)
+	}
+	return c.heap.refs[0].score
 }
 
 // enterFor enters the segment of global document number num, unless it

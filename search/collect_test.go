@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -361,15 +360,7 @@ func TestColumns_DropStale(t *testing.T) {
 	if err := ix.Rebuild(context.Background(), 2, SyntheticFeed(3, 300), nil); err != nil {
 		t.Fatal(err)
 	}
-	g, release, err := ix.current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	adv, _ := g.idx.Advanced()
-	r, _ := adv.Reader()
-	defer r.Close()
-	snap := r.(*scorch.IndexSnapshot)
+	snap := mustSnapshot(t, ix)
 	stale := func() (n int) {
 		live := map[any]bool{}
 		for _, ss := range snap.Segments() {

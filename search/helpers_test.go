@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"carrel/app"
 )
 
@@ -19,6 +21,23 @@ func MustOpen(tb testing.TB, dir string) *Index {
 	}
 	tb.Cleanup(func() { _ = ix.Close() })
 	return ix
+}
+
+// mustSnapshot opens the current snapshot of ix, released and closed when
+// the test ends.
+func mustSnapshot(tb testing.TB, ix *Index) *scorch.IndexSnapshot {
+	tb.Helper()
+	g, release, err := ix.current()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(release)
+	snap, err := g.snapshot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = snap.Close() })
+	return snap
 }
 
 // mustApply applies one change or fails the test.

@@ -111,20 +111,15 @@ func (sc *scratch) scorePruned(ctx context.Context, c *collector, tp *textPlan, 
 	return sc.score(ctx, c, tp, seg, size, rest, scoreAuto)
 }
 
-// worstKept is the score of the worst match the page keeps when it is
-// full, the least a match must score to enter it; -Inf when it is not.
-func (c *collector) worstKept() float64 {
-	if c.heap.Len() < c.p.want {
-		return math.Inf(-1)
-	}
-	return c.heap.refs[0].score
-}
-
 // boundAll returns, by accepted match, a score it cannot exceed: the
 // bounded terms add boundOf where they occur, the others their score.
 func (sc *scratch) boundAll(tp *textPlan, seg int, size uint64, accepted []uint32, bounded []bool) ([]float64, error) {
 	sc.arrange(tp, size, accepted)
 	sc.targetPhrases(tp, seg)
+	if len(sc.docs) == 0 {
+		sc.docs = make([]uint32, 1024)
+	}
+	buf := sc.docs
 	for k, t := range tp.terms {
 		if !bounded[k] {
 			if err := sc.add(t, seg, accepted, scoreAuto); err != nil {
@@ -141,11 +136,6 @@ func (sc *scratch) boundAll(tp *textPlan, seg int, size uint64, accepted []uint3
 		}
 		v := boundOf(t)
 		it := t.bms[seg].ManyIterator()
-		buf := sc.docs[:cap(sc.docs)]
-		if len(buf) == 0 {
-			buf = make([]uint32, 1024)
-			sc.docs = buf
-		}
 		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
 			for _, d := range buf[:n] {
 				if sc.bits[d>>6]&(1<<(d&63)) != 0 {

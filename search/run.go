@@ -13,6 +13,21 @@ import (
 // collect runs q on the generation's current snapshot, or, when q is nil,
 // collects what passes the filters fs.
 func (ix *Index) collect(ctx context.Context, g *generation, q query.Query, fs []filter, p plan) (*collected, error) {
+	snap, err := g.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	ix.columns.tidy(snap)
+	if q == nil {
+		return ix.columns.collectFiltered(ctx, snap, fs, p)
+	}
+	return ix.columns.collect(ctx, snap, q, ix.mapping, p)
+}
+
+// snapshot opens the generation's current snapshot, which the caller
+// closes.
+func (g *generation) snapshot() (*scorch.IndexSnapshot, error) {
 	adv, err := g.idx.Advanced()
 	if err != nil {
 		return nil, err
@@ -21,16 +36,12 @@ func (ix *Index) collect(ctx context.Context, g *generation, q query.Query, fs [
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
+		r.Close()
 		return nil, errors.New("the search index is not a scorch index")
 	}
-	ix.columns.tidy(snap)
-	if q == nil {
-		return ix.columns.collectFiltered(ctx, snap, fs, p)
-	}
-	return ix.columns.collect(ctx, snap, q, ix.mapping, p)
+	return snap, nil
 }
 
 // highlight adds snippets to hits, which q found: Bleve highlights the

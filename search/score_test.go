@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 )
 
@@ -53,22 +52,9 @@ func TestScore_ClearsScratch(t *testing.T) {
 // order, replaces it when matches come out of order, and not otherwise.
 func TestConsider_TiesOutOfOrder(t *testing.T) {
 	ix := fixtureIndex(t)
-	g, release, err := ix.current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	adv, err := g.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	snap := mustSnapshot(t, ix)
 	for _, unordered := range []bool{false, true} {
-		c, err := newCollector(&ix.columns, r.(*scorch.IndexSnapshot), plan{order: search.SortOrder{&search.SortScore{Desc: true}}, want: 1})
+		c, err := newCollector(&ix.columns, snap, plan{order: search.SortOrder{&search.SortScore{Desc: true}}, want: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,22 +83,9 @@ func TestBound_HoldsForEveryPosting(t *testing.T) {
 	docs[0].Keywords = []string{"ice ice", "ice", "sheet ice ice"}
 	docs[0].Title = "Ice"
 	mustApply(t, ix, 1, docs)
-	g, release, err := ix.current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	adv, err := g.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	snap := mustSnapshot(t, ix)
 	checked, most := 0, 0.0
-	for _, ss := range r.(*scorch.IndexSnapshot).Segments() {
+	for _, ss := range snap.Segments() {
 		for _, f := range textFields() {
 			dict, err := ss.Segment().Dictionary(f.field)
 			if err != nil {
